@@ -1,0 +1,123 @@
+// Database schema: accounts (better-auth's tables), workspaces and sites, and visit history.
+// Live presence is not here: it lives in memory (server/presence).
+import { relations } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+// ---- better-auth core tables (field names as better-auth expects them) ----
+export const user = pgTable('user', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email').notNull().unique(),
+  emailVerified: boolean('email_verified').notNull().default(false),
+  image: text('image'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const session = pgTable('session', {
+  id: text('id').primaryKey(),
+  expiresAt: ts('expires_at').notNull(),
+  token: text('token').notNull().unique(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  ipAddress: text('ip_address'),
+  userAgent: text('user_agent'),
+  userId: text('user_id').notNull().references(() => user.id, { onDelete: 'cascade' }),
+}, (t) => [index('session_user_idx').on(t.userId)]);
+
+export const account = pgTable('account', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull(),
+  providerId: text('provider_id').notNull(),
+  userId: text('user_id').notNull().references(() => user.id, { onDelete: 'cascade' }),
+  accessToken: text('access_token'),
+  refreshToken: text('refresh_token'),
+  idToken: text('id_token'),
+  accessTokenExpiresAt: ts('access_token_expires_at'),
+  refreshTokenExpiresAt: ts('refresh_token_expires_at'),
+  scope: text('scope'),
+  password: text('password'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [index('account_user_idx').on(t.userId)]);
+
+export const verification = pgTable('verification', {
+  id: text('id').primaryKey(),
+  identifier: text('identifier').notNull(),
+  value: text('value').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+// ---- tenancy ----
+export const workspace = pgTable('workspace', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const workspaceMember = pgTable('workspace_member', {
+  workspaceId: text('workspace_id').notNull().references(() => workspace.id, { onDelete: 'cascade' }),
+  userId: text('user_id').notNull().references(() => user.id, { onDelete: 'cascade' }),
+  role: text('role', { enum: ['owner', 'agent'] }).notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('member_user_idx').on(t.userId)]);
+
+export const site = pgTable('site', {
+  id: text('id').primaryKey(),
+  workspaceId: text('workspace_id').notNull().references(() => workspace.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  /** Public: it is in every customer page. What protects a site is its allowed origins. */
+  publicKey: text('public_key').notNull().unique(),
+  allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [index('site_workspace_idx').on(t.workspaceId)]);
+
+// ---- history (written in batches by server/history) ----
+export const visitor = pgTable('visitor', {
+  siteId: text('site_id').notNull().references(() => site.id, { onDelete: 'cascade' }),
+  visitorKey: text('visitor_key').notNull(),
+  firstSeenAt: ts('first_seen_at').notNull(),
+  lastSeenAt: ts('last_seen_at').notNull(),
+  visitCount: integer('visit_count').notNull().default(1),
+  name: text('name'),
+  email: text('email'),
+  attributes: jsonb('attributes').$type<Record<string, string | number | boolean>>().notNull().default({}),
+}, (t) => [primaryKey({ columns: [t.siteId, t.visitorKey] })]);
+
+export const visit = pgTable('visit', {
+  /** Derived from (site, visitor, visit key): see server/history/visit-id.ts. */
+  id: text('id').primaryKey(),
+  siteId: text('site_id').notNull().references(() => site.id, { onDelete: 'cascade' }),
+  visitorKey: text('visitor_key').notNull(),
+  visitKey: text('visit_key').notNull(),
+  startedAt: ts('started_at').notNull(),
+  lastSeenAt: ts('last_seen_at').notNull(),
+  landingUrl: text('landing_url').notNull(),
+  referrer: text('referrer').notNull(),
+  source: text('source').notNull(),
+  utm: jsonb('utm').$type<Record<string, string>>().notNull().default({}),
+  country: text('country'),
+  deviceType: text('device_type').notNull(),
+  browser: text('browser').notNull(),
+  os: text('os').notNull(),
+}, (t) => [
+  uniqueIndex('visit_key_idx').on(t.siteId, t.visitorKey, t.visitKey),
+  index('visit_started_idx').on(t.siteId, t.startedAt),
+]);
+
+export const pageView = pgTable('page_view', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  visitId: text('visit_id').notNull().references(() => visit.id, { onDelete: 'cascade' }),
+  url: text('url').notNull(),
+  title: text('title').notNull(),
+  at: ts('at').notNull(),
+}, (t) => [index('page_view_visit_idx').on(t.visitId, t.at)]);
+
+export const siteRelations = relations(site, ({ one }) => ({
+  workspace: one(workspace, { fields: [site.workspaceId], references: [workspace.id] }),
+}));

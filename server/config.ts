@@ -1,0 +1,65 @@
+// Every setting Porchlight reads from the environment, validated once at start.
+import path from 'node:path';
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []));
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** The address browsers use to reach this server (dashboard, /embed.js, sockets). */
+  PUBLIC_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  DATA_DIR: z.string().default('./data'),
+  /** Signs sessions. Generated and kept in DATA_DIR when unset (set it when running several processes). */
+  BETTER_AUTH_SECRET: z.string().min(32).optional(),
+  /** Proxies whose X-Forwarded-For is believed (IP addresses, comma-separated). */
+  TRUSTED_PROXIES: csv,
+  /** How long a visitor whose last tab closed stays listed. */
+  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(8_000),
+  /** Coalescing window for dashboard diffs. */
+  PRESENCE_FLUSH_MS: z.coerce.number().int().min(10).max(5_000).default(75),
+  /** Demo customer website; 0 picks a free port, "off" disables it. */
+  DEMO_PORT: z.string().default('4000'),
+  NODE_ENV: z.string().default('production'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  dataDir: string;
+  authSecret: string | undefined;
+  trustedProxies: string[];
+  graceMs: number;
+  flushMs: number;
+  demoPort: number | null;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${lines}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    databaseUrl: e.DATABASE_URL || undefined,
+    redisUrl: e.REDIS_URL || undefined,
+    dataDir: path.resolve(e.DATA_DIR),
+    authSecret: e.BETTER_AUTH_SECRET,
+    trustedProxies: e.TRUSTED_PROXIES,
+    graceMs: e.PRESENCE_GRACE_MS,
+    flushMs: e.PRESENCE_FLUSH_MS,
+    demoPort: e.DEMO_PORT === 'off' ? null : Number(e.DEMO_PORT),
+  };
+}

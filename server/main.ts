@@ -1,0 +1,198 @@
+// Composes the Porchlight server: one http.Server carrying the Next.js dashboard, better-auth,
+// /embed.js, and socket.io (/visitor for snippets, /agent for dashboards).
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { toNodeHandler } from 'better-auth/node';
+import { Server as SocketServer } from 'socket.io';
+import type { Database } from '../drizzle/db';
+import { createAuth } from './auth';
+import type { Config } from './config';
+import { HistoryWriter } from './history/writer';
+import { PresenceEngine } from './presence/engine';
+import { NAMESPACES, type LiveVisitor } from './protocol';
+import { setServices, type Services } from './services';
+import { isOriginAllowed } from './sites/origins';
+import { SiteStore } from './sites/site-store';
+import { attachAgentNamespace, siteRoom } from './transport/agent-namespace';
+import { createSnippetServer } from './http/snippet-files';
+import { attachVisitorNamespace, siteKeyOf } from './transport/visitor-namespace';
+import { openCountryLookup } from './visitors/geo';
+import { connectRedis } from './transport/redis';
+
+export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+
+export interface PorchlightOptions {
+  config: Config;
+  database: Database;
+  /** The Next.js request handler, when the dashboard is served (absent in socket-level tests). */
+  nextHandler?: RequestHandler;
+  nextUpgrade?: (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void;
+  /** Folder with the built snippet (embed.js). */
+  snippetDir: string;
+  demo?: Services['demo'];
+  now?: () => number;
+  log?: (msg: string, err?: unknown) => void;
+}
+
+export interface Porchlight {
+  url: string;
+  port: number;
+  services: Services;
+  io: SocketServer;
+  history: HistoryWriter;
+  close(): Promise<void>;
+}
+
+export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight> {
+  const { config, database } = o;
+  const now = o.now ?? Date.now;
+  const log = o.log ?? ((msg: string, err?: unknown) => console.error(`[porchlight] ${msg}`, err ?? ''));
+  const db = database.db;
+
+  const httpServer = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
+  const dashboardOrigins = [...new Set([new URL(publicUrl).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
+
+  const sites = new SiteStore(db, now);
+  const presence = new PresenceEngine({ now, graceMs: config.graceMs, sampleEveryMs: 10_000, samplesKept: 180 });
+  const history = new HistoryWriter(db, {
+    intervalMs: 1000,
+    maxQueue: 200_000,
+    onVisitCounts: (counts) => {
+      for (const c of counts) presence.setVisitCount(c.siteId, c.visitorKey, c.visitCount);
+    },
+    onError: (err) => log('history write failed', err),
+  });
+  history.start();
+  const auth = createAuth({
+    db,
+    secret: config.authSecret ?? persistentSecret(config.dataDir),
+    baseURL: publicUrl,
+    trustedOrigins: dashboardOrigins,
+    onUserCreated: async (u) => {
+      await sites.createWorkspaceFor(u.id, `${u.name}'s workspace`);
+    },
+  });
+  const country = await openCountryLookup();
+
+  const io = new SocketServer(httpServer, {
+    // Sockets are not protected by CORS: the real gate is allowRequest plus namespace middleware.
+    cors: { origin: true, credentials: true },
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    maxHttpBufferSize: 64 * 1024,
+    connectionStateRecovery: undefined,
+    allowRequest: (req, cb) => {
+      const key = siteKeyOf(Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams));
+      const origin = req.headers.origin;
+      if (!key) {
+        // Dashboards: same origin only (a foreign page could otherwise ride the agent's cookie).
+        cb(origin && !dashboardOrigins.includes(origin) ? 'forbidden' : null, !origin || dashboardOrigins.includes(origin));
+        return;
+      }
+      sites.accessByKey(key).then(
+        (access) => {
+          if (!access) return cb('unknown site key', false);
+          if (!isOriginAllowed(origin, access.allowedOrigins)) return cb('origin not allowed for this site', false);
+          cb(null, true);
+        },
+        (err) => {
+          log('site lookup failed', err);
+          cb('internal', false);
+        },
+      );
+    },
+  });
+
+  const redis = config.redisUrl ? await connectRedis(io, config.redisUrl, presence, log) : null;
+  const agentNsp = io.of(NAMESPACES.agent);
+  attachVisitorNamespace(io.of(NAMESPACES.visitor), { sites, presence, history, country, trustedProxies: config.trustedProxies, now, log });
+  attachAgentNamespace(agentNsp, {
+    auth,
+    db,
+    sites,
+    presence,
+    history,
+    dashboardOrigins: () => dashboardOrigins,
+    remoteSnapshot: redis ? redis.remoteSnapshot : async (): Promise<LiveVisitor[]> => [],
+    log,
+  });
+
+  // One computation per change, fanned out to every dashboard watching the site.
+  const flusher = setInterval(() => {
+    try {
+      presence.tick();
+      for (const diff of presence.drain()) agentNsp.to(siteRoom(diff.siteId)).emit('presence:diff', diff);
+      for (const s of presence.latestSamples()) agentNsp.to(siteRoom(s.siteId)).emit('presence:point', s);
+    } catch (err) {
+      log('presence flush failed', err);
+    }
+  }, config.flushMs);
+
+  const services: Services = { auth, db, sites, presence, publicUrl, demo: o.demo ?? null };
+  setServices(services);
+
+  const authHandler = toNodeHandler(auth);
+  const snippet = createSnippetServer(o.snippetDir);
+  httpServer.on('request', (req, res) => {
+    const url = req.url ?? '/';
+    if (url.startsWith('/socket.io/')) return; // handled by socket.io's own listener
+    if (url.startsWith('/api/auth/')) {
+      void authHandler(req, res);
+      return;
+    }
+    if (snippet.handles(url)) return snippet.serve(req, res);
+    if (url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, db: database.kind, redis: !!redis }));
+      return;
+    }
+    if (o.nextHandler) {
+      Promise.resolve(o.nextHandler(req, res)).catch((err) => {
+        log('request failed', err);
+        if (!res.headersSent) res.writeHead(500).end('Internal error');
+      });
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+  });
+  if (o.nextUpgrade) {
+    const upgrade = o.nextUpgrade;
+    httpServer.on('upgrade', (req, socket, head) => {
+      if (req.url?.startsWith('/_next/')) upgrade(req, socket, head);
+    });
+  }
+
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    services,
+    io,
+    history,
+    close: async () => {
+      clearInterval(flusher);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await history.stop();
+      await redis?.close();
+      httpServer.closeAllConnections();
+      setServices(undefined);
+    },
+  };
+}
+
+/** A session-signing secret kept in the data folder, so logins survive restarts. */
+function persistentSecret(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

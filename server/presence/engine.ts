@@ -1,0 +1,290 @@
+// The presence engine: who is on each site right now. Pure TypeScript, clock injected,
+// no I/O. The transport feeds it tab events; a flusher drains coalesced diffs per site.
+import type { Device, Identity, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState, Utm } from '../protocol';
+import { pathOf, sourceOf } from './source';
+
+export interface TabConnect {
+  siteId: string;
+  visitorId: string;
+  tabId: string;
+  visitId: string;
+  visitStartedAt: number;
+  visitCount: number;
+  page: PageRef;
+  referrer: string;
+  utm: Utm;
+  language: string;
+  timeZone: string;
+  state: TabState;
+  device: Device;
+  country: string | null;
+}
+
+export interface PresenceOptions {
+  now: () => number;
+  /** How long a visitor with no open tab stays listed (a reload must not flicker). */
+  graceMs: number;
+  /** Sparkline sampling interval and how many samples to keep. */
+  sampleEveryMs: number;
+  samplesKept: number;
+}
+
+interface Tab {
+  state: TabState;
+  page: PageRef;
+  touchedAt: number; // last page change or state change: the freshest tab wins the "current page"
+}
+
+interface VisitorEntry {
+  row: LiveVisitor;
+  visitId: string;
+  tabs: Map<string, Tab>;
+  goneAt: number | null; // when the last tab closed; removal is due at goneAt + graceMs
+}
+
+interface SiteState {
+  visitors: Map<string, VisitorEntry>;
+  dirty: Set<string>;
+  removed: Set<string>;
+  leaving: Set<string>; // visitors with no open tab, waiting out the grace period
+  samples: PresencePoint[];
+}
+
+const STATUS_RANK: Record<TabState, number> = { active: 0, idle: 1, hidden: 2 };
+const MAX_VISIT_AGE_MS = 24 * 60 * 60 * 1000;
+
+export class PresenceEngine {
+  private readonly sites = new Map<string, SiteState>();
+  private lastSampleAt = 0;
+
+  constructor(private readonly opts: PresenceOptions) {}
+
+  private site(siteId: string): SiteState {
+    let s = this.sites.get(siteId);
+    if (!s) {
+      s = { visitors: new Map(), dirty: new Set(), removed: new Set(), leaving: new Set(), samples: [] };
+      this.sites.set(siteId, s);
+    }
+    return s;
+  }
+
+  /**
+   * A tab opened (or reconnected). Says whether this started a new visit and whether it
+   * counts as a page view (a new tab, or a reconnect on another page; not a reconnect in place).
+   */
+  connectTab(c: TabConnect): { newVisit: boolean; pageViewed: boolean } {
+    const now = this.opts.now();
+    const site = this.site(c.siteId);
+    let entry = site.visitors.get(c.visitorId);
+    const tab: Tab = { state: c.state, page: c.page, touchedAt: now };
+    let newVisit = false;
+    let pageViewed = true;
+    if (!entry || entry.visitId !== c.visitId) {
+      newVisit = true;
+      // The browser's visit start is trusted only within sane bounds: it is the visitor's own data.
+      const started = Math.min(now, Math.max(now - MAX_VISIT_AGE_MS, c.visitStartedAt));
+      const row: LiveVisitor = {
+        id: c.visitorId,
+        status: c.state,
+        tabs: 1,
+        page: { ...c.page, path: pathOf(c.page.url) },
+        pagesViewed: 1,
+        visitStartedAt: started,
+        lastActivityAt: now,
+        referrer: c.referrer,
+        source: sourceOf(c.referrer, c.utm, c.page.url),
+        utm: c.utm,
+        country: c.country,
+        device: c.device,
+        language: c.language,
+        timeZone: c.timeZone,
+        visitCount: Math.max(1, c.visitCount),
+        identity: entry?.row.identity ?? { attributes: {} },
+      };
+      const tabs = entry && entry.visitId === c.visitId ? entry.tabs : new Map<string, Tab>();
+      entry = { row, visitId: c.visitId, tabs, goneAt: null };
+      site.visitors.set(c.visitorId, entry);
+    } else {
+      entry.goneAt = null;
+      const prev = entry.tabs.get(c.tabId);
+      // A reload reconnects the same tab; a new tab or a different page counts as a page view.
+      if (!prev || prev.page.url !== c.page.url) entry.row.pagesViewed += 1;
+      else pageViewed = false;
+      entry.row.lastActivityAt = now;
+    }
+    entry.tabs.set(c.tabId, tab);
+    site.removed.delete(c.visitorId);
+    site.leaving.delete(c.visitorId);
+    this.refresh(site, entry);
+    return { newVisit, pageViewed };
+  }
+
+  /** A tab's socket closed. The visitor stays listed for the grace period if it was their last tab. */
+  disconnectTab(siteId: string, visitorId: string, tabId: string): void {
+    const site = this.sites.get(siteId);
+    const entry = site?.visitors.get(visitorId);
+    if (!site || !entry) return;
+    if (!entry.tabs.delete(tabId)) return;
+    if (entry.tabs.size === 0) {
+      entry.goneAt = this.opts.now();
+      site.leaving.add(visitorId);
+    } else this.refresh(site, entry);
+  }
+
+  /** A tab navigated. Returns false when the visitor or tab is unknown. */
+  pageView(siteId: string, visitorId: string, tabId: string, page: PageRef): boolean {
+    const site = this.sites.get(siteId);
+    const entry = site?.visitors.get(visitorId);
+    const tab = entry?.tabs.get(tabId);
+    if (!site || !entry || !tab) return false;
+    const now = this.opts.now();
+    if (tab.page.url === page.url && tab.page.title === page.title) return true;
+    if (tab.page.url !== page.url) entry.row.pagesViewed += 1;
+    tab.page = page;
+    tab.touchedAt = now;
+    // Navigating is activity: a hidden or idle tab that navigates is being used.
+    tab.state = 'active';
+    entry.row.lastActivityAt = now;
+    this.refresh(site, entry);
+    return true;
+  }
+
+  setTabState(siteId: string, visitorId: string, tabId: string, state: TabState): boolean {
+    const site = this.sites.get(siteId);
+    const entry = site?.visitors.get(visitorId);
+    const tab = entry?.tabs.get(tabId);
+    if (!site || !entry || !tab) return false;
+    if (tab.state === state) return true;
+    const now = this.opts.now();
+    tab.state = state;
+    if (state === 'active') {
+      tab.touchedAt = now;
+      entry.row.lastActivityAt = now;
+    }
+    this.refresh(site, entry);
+    return true;
+  }
+
+  identify(siteId: string, visitorId: string, identity: Partial<Identity>): boolean {
+    const site = this.sites.get(siteId);
+    const entry = site?.visitors.get(visitorId);
+    if (!site || !entry) return false;
+    const cur = entry.row.identity;
+    entry.row.identity = {
+      name: identity.name ?? cur.name,
+      email: identity.email ?? cur.email,
+      attributes: { ...cur.attributes, ...identity.attributes },
+    };
+    site.dirty.add(visitorId);
+    return true;
+  }
+
+  /** The server's record says how many visits this visitor has made: it wins over the browser's count. */
+  setVisitCount(siteId: string, visitorId: string, visitCount: number): void {
+    const site = this.sites.get(siteId);
+    const entry = site?.visitors.get(visitorId);
+    if (!site || !entry || entry.row.visitCount === visitCount) return;
+    entry.row.visitCount = visitCount;
+    site.dirty.add(visitorId);
+  }
+
+  /** Recompute the aggregate fields of a visitor from their tabs. */
+  private refresh(site: SiteState, entry: VisitorEntry): void {
+    let best: Tab | undefined;
+    let freshest: Tab | undefined;
+    for (const tab of entry.tabs.values()) {
+      if (!best || STATUS_RANK[tab.state] < STATUS_RANK[best.state]) best = tab;
+      if (!freshest || tab.touchedAt > freshest.touchedAt) freshest = tab;
+    }
+    if (!best || !freshest) return;
+    const row = entry.row;
+    row.status = best.state;
+    row.tabs = entry.tabs.size;
+    // The current page is the page of the most attentive tab, the freshest among equals.
+    const current = best.state === freshest.state ? freshest : best;
+    if (row.page.url !== current.page.url || row.page.title !== current.page.title) {
+      row.page = { ...current.page, path: pathOf(current.page.url) };
+    }
+    site.dirty.add(row.id);
+  }
+
+  /**
+   * Advance time: remove visitors whose grace period ran out and take sparkline samples.
+   * Called by the flusher on every tick.
+   */
+  tick(): void {
+    const now = this.opts.now();
+    for (const site of this.sites.values()) {
+      for (const id of site.leaving) {
+        const entry = site.visitors.get(id);
+        if (!entry || entry.goneAt === null) {
+          site.leaving.delete(id);
+        } else if (now - entry.goneAt >= this.opts.graceMs) {
+          site.leaving.delete(id);
+          site.visitors.delete(id);
+          site.dirty.delete(id);
+          site.removed.add(id);
+        }
+      }
+    }
+    if (now - this.lastSampleAt >= this.opts.sampleEveryMs) {
+      this.lastSampleAt = now;
+      for (const [siteId, site] of this.sites) {
+        site.samples.push({ at: now, count: site.visitors.size });
+        if (site.samples.length > this.opts.samplesKept) site.samples.shift();
+        if (site.visitors.size === 0 && site.samples.every((p) => p.count === 0)) this.sites.delete(siteId);
+      }
+    }
+  }
+
+  /** Everything that changed since the last drain, one diff per site that changed. */
+  drain(): PresenceDiff[] {
+    const at = this.opts.now();
+    const out: PresenceDiff[] = [];
+    for (const [siteId, site] of this.sites) {
+      if (site.dirty.size === 0 && site.removed.size === 0) continue;
+      const upserts: LiveVisitor[] = [];
+      for (const id of site.dirty) {
+        const e = site.visitors.get(id);
+        if (e) upserts.push({ ...e.row, page: { ...e.row.page } });
+      }
+      out.push({ siteId, upserts, removed: [...site.removed], total: site.visitors.size, at });
+      site.dirty.clear();
+      site.removed.clear();
+    }
+    return out;
+  }
+
+  snapshot(siteId: string): LiveVisitor[] {
+    const site = this.sites.get(siteId);
+    if (!site) return [];
+    return [...site.visitors.values()].map((e) => ({ ...e.row, page: { ...e.row.page } }));
+  }
+
+  history(siteId: string): PresencePoint[] {
+    return [...(this.sites.get(siteId)?.samples ?? [])];
+  }
+
+  /** Latest sparkline sample of each site, for pushing to dashboards. */
+  latestSamples(): { siteId: string; point: PresencePoint }[] {
+    const out: { siteId: string; point: PresencePoint }[] = [];
+    for (const [siteId, site] of this.sites) {
+      const point = site.samples[site.samples.length - 1];
+      if (point && point.at === this.lastSampleAt) out.push({ siteId, point });
+    }
+    return out;
+  }
+
+  /** The visit key of the visitor's current visit, if they are listed. */
+  visitIdOf(siteId: string, visitorId: string): string | null {
+    return this.sites.get(siteId)?.visitors.get(visitorId)?.visitId ?? null;
+  }
+
+  has(siteId: string, visitorId: string): boolean {
+    return this.sites.get(siteId)?.visitors.has(visitorId) ?? false;
+  }
+
+  count(siteId: string): number {
+    return this.sites.get(siteId)?.visitors.size ?? 0;
+  }
+}

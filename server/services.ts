@@ -1,0 +1,30 @@
+// The one bridge from Next.js code (pages, route handlers) to the services the server built.
+// Next bundles its own copy of modules, so the instances are handed over on globalThis;
+// this file holds types only otherwise, so nothing heavy (PGlite, pg) enters Next's bundle.
+import type { Auth } from './auth';
+import type { Db } from '../drizzle/db';
+import type { PresenceEngine } from './presence/engine';
+import type { SiteStore } from './sites/site-store';
+
+export interface Services {
+  auth: Auth;
+  db: Db;
+  sites: SiteStore;
+  presence: PresenceEngine;
+  /** Where browsers reach this server, e.g. http://localhost:3000. */
+  publicUrl: string;
+  demo: { url: string; email: string; password: string } | null;
+}
+
+const KEY = Symbol.for('porchlight.services');
+type Holder = { [KEY]?: Services };
+
+export function setServices(s: Services | undefined): void {
+  (globalThis as Holder)[KEY] = s;
+}
+
+export function services(): Services {
+  const s = (globalThis as Holder)[KEY];
+  if (!s) throw new Error('Porchlight services are not running: start the app with `npm start`, not `next start`.');
+  return s;
+}

@@ -1,0 +1,97 @@
+// `npm start`: builds what is missing, opens the database, starts Porchlight and the demo
+// customer website, and prints where to go. Settings: see server/config.ts and the README.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../drizzle/db';
+import { loadConfig } from './config';
+import { startDemoSite } from './demo/demo-site';
+import { seedDemo, DEMO_ACCOUNT } from './demo/seed';
+import { startPorchlight } from './main';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dev = process.argv.includes('--dev');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'dist') continue;
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Build the dashboard and the snippet when they are missing or older than their sources. */
+function buildIfNeeded(): void {
+  const nextStamp = path.join(root, '.next', 'BUILD_ID');
+  const snippet = path.join(root, 'embed-snippet', 'dist', 'embed.js');
+  const sources = Math.max(...['app', 'server', 'drizzle', 'embed-snippet'].map((d) => newestMtime(path.join(root, d))));
+  const stale = (f: string) => !existsSync(f) || statSync(f).mtimeMs < sources;
+  if (!stale(snippet) && (dev || !stale(nextStamp))) return;
+  console.log(`[porchlight] building ${dev ? 'the snippet' : 'the dashboard and the snippet'} (first start or changed sources)...`);
+  const r = spawnSync('npm', ['run', dev ? 'build:snippet' : 'build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!process.env.SKIP_BUILD) buildIfNeeded();
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite') });
+
+  const { default: next } = await import('next');
+  const app = next({ dev, dir: root, hostname: 'localhost', port: config.port });
+  await app.prepare();
+
+  const server = await startPorchlight({
+    config,
+    database,
+    nextHandler: app.getRequestHandler(),
+    nextUpgrade: dev ? app.getUpgradeHandler() : undefined,
+    snippetDir: path.join(root, 'embed-snippet', 'dist'),
+  });
+
+  let demo: Awaited<ReturnType<typeof startDemoSite>> | null = null;
+  if (config.demoPort !== null) {
+    demo = await startDemoSite({ port: config.demoPort, porchlightUrl: server.services.publicUrl });
+    const site = await seedDemo(server.services, [demo.url, demo.url.replace('localhost', '127.0.0.1')]);
+    demo.setSiteKey(site.publicKey);
+    server.services.demo = { url: demo.url, ...DEMO_ACCOUNT };
+  }
+
+  const dbLabel = database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${path.join(config.dataDir, 'pglite')}`;
+  console.log(
+    [
+      '',
+      `  Porchlight dashboard   ${server.services.publicUrl}`,
+      demo ? `  Demo customer website  ${demo.url}` : '',
+      demo ? `  Demo login             ${DEMO_ACCOUNT.email} / ${DEMO_ACCOUNT.password}` : '',
+      `  Database               ${dbLabel}`,
+      `  Realtime               ${config.redisUrl ? 'Redis (REDIS_URL)' : 'in memory (one process)'}`,
+      '',
+    ]
+      .filter((l) => l !== '')
+      .join('\n'),
+  );
+  // Machine-readable line for tests and scripts that start the server on port 0.
+  console.log(`PORCHLIGHT_READY ${JSON.stringify({ url: server.services.publicUrl, demoUrl: demo?.url ?? null })}`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await demo?.close();
+    await server.close();
+    await app.close?.();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((err) => {
+  console.error(`[porchlight] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+// /agent: dashboard sockets. Authenticated by the dashboard session cookie; an agent can only
+// watch sites of their own workspaces. Presence reaches them as a snapshot, then coalesced diffs.
+import { fromNodeHeaders } from 'better-auth/node';
+import type { Namespace, Socket } from 'socket.io';
+import type { Auth } from '../auth';
+import { readVisitorDetails } from '../history/reader';
+import type { HistoryWriter } from '../history/writer';
+import type { Db } from '../../drizzle/db';
+import type { PresenceEngine } from '../presence/engine';
+import type { AgentClientEvents, AgentServerEvents, LiveVisitor } from '../protocol';
+import type { SiteStore } from '../sites/site-store';
+import { ClientError, handle, tokenBucket } from './handler';
+import { SiteRefSchema, VisitorRefSchema } from './schemas';
+
+export interface AgentSocketData {
+  userId: string;
+  name: string;
+}
+
+type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
+
+export interface AgentDeps {
+  auth: Auth;
+  db: Db;
+  sites: SiteStore;
+  presence: PresenceEngine;
+  history: HistoryWriter;
+  /** Origins the dashboard is served from: a socket from anywhere else is refused (cross-site hijacking). */
+  dashboardOrigins: () => string[];
+  /** Visitors of a site held by other server processes (Redis mode); none in a single process. */
+  remoteSnapshot: (siteId: string) => Promise<LiveVisitor[]>;
+  log: (msg: string, err?: unknown) => void;
+}
+
+export const siteRoom = (siteId: string) => `site:${siteId}`;
+
+export function attachAgentNamespace(nsp: Namespace, deps: AgentDeps): void {
+  nsp.use(async (socket, next) => {
+    try {
+      const origin = socket.handshake.headers.origin;
+      if (origin && !deps.dashboardOrigins().includes(origin)) return next(new Error('forbidden'));
+      const session = await deps.auth.api.getSession({ headers: fromNodeHeaders(socket.request.headers) });
+      if (!session) return next(new Error('unauthorized'));
+      socket.data = { userId: session.user.id, name: session.user.name };
+      next();
+    } catch (err) {
+      deps.log('agent handshake failed', err);
+      next(new Error('internal'));
+    }
+  });
+
+  nsp.on('connection', (raw) => {
+    const socket = raw as AgentSocket;
+    const { userId } = socket.data;
+    const limiter = tokenBucket(20, 60);
+    const onError = (err: unknown) => deps.log('agent event failed', err);
+
+    const ownSite = async (siteId: string) => {
+      if (!(await deps.sites.getForUser(userId, siteId))) throw new ClientError('forbidden', 'not your site');
+    };
+
+    socket.on(
+      'site:watch',
+      handle(SiteRefSchema, async ({ siteId }) => {
+        await ownSite(siteId);
+        await socket.join(siteRoom(siteId));
+        const local = deps.presence.snapshot(siteId);
+        const remote = await deps.remoteSnapshot(siteId);
+        return { visitors: mergeSnapshots(local, remote), history: deps.presence.history(siteId), at: Date.now() };
+      }, { limiter, onError }),
+    );
+    socket.on(
+      'site:unwatch',
+      handle(SiteRefSchema, async ({ siteId }) => {
+        await socket.leave(siteRoom(siteId));
+        return {};
+      }, { limiter, onError }),
+    );
+    socket.on(
+      'visitor:details',
+      handle(VisitorRefSchema, async ({ siteId, visitorId }) => {
+        await ownSite(siteId);
+        await deps.history.flush(); // so the trail includes the page they just opened
+        const details = await readVisitorDetails(deps.db, siteId, visitorId, deps.presence.visitIdOf(siteId, visitorId));
+        return { details };
+      }, { limiter, onError }),
+    );
+  });
+}
+
+/** One row per visitor across processes: the most recently active copy wins. */
+export function mergeSnapshots(a: LiveVisitor[], b: LiveVisitor[]): LiveVisitor[] {
+  if (b.length === 0) return a;
+  const byId = new Map<string, LiveVisitor>();
+  for (const v of [...a, ...b]) {
+    const cur = byId.get(v.id);
+    if (!cur || v.lastActivityAt > cur.lastActivityAt) byId.set(v.id, v);
+  }
+  return [...byId.values()];
+}

@@ -1,0 +1,54 @@
+// zod schemas for everything a client sends. Strings are capped: a visitor controls them all.
+import { z } from 'zod';
+
+const text = (max: number) => z.string().max(max);
+const id = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const url = z.string().max(2048).refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+
+export const UtmSchema = z
+  .object({
+    source: text(200).optional(),
+    medium: text(200).optional(),
+    campaign: text(200).optional(),
+    term: text(200).optional(),
+    content: text(200).optional(),
+  })
+  .strict();
+
+export const PageSchema = z.object({ url, title: text(300) }).strict();
+export const TabStateSchema = z.enum(['active', 'idle', 'hidden']);
+
+export const VisitorHandshakeSchema = z
+  .object({
+    visitorId: id,
+    tabId: id,
+    visitId: id,
+    visitStartedAt: z.number().finite(),
+    visitCount: z.number().int().min(1).max(1_000_000),
+    page: PageSchema,
+    referrer: z.union([url, z.literal('')]),
+    utm: UtmSchema,
+    language: text(35),
+    timeZone: text(64),
+    screen: z.object({ w: z.number().int().min(0).max(100_000), h: z.number().int().min(0).max(100_000) }).strict(),
+    state: TabStateSchema,
+  })
+  .strict();
+
+export const VisitorPageSchema = PageSchema.extend({ referrer: z.union([url, z.literal('')]).optional() }).strict();
+export const VisitorStateSchema = z.object({ state: TabStateSchema }).strict();
+
+const attrValue = z.union([text(500), z.number().finite(), z.boolean()]);
+export const IdentifySchema = z
+  .object({
+    name: text(200).optional(),
+    email: text(254).optional(),
+    attributes: z
+      .record(z.string().min(1).max(64), attrValue)
+      .refine((r) => Object.keys(r).length <= 30, 'at most 30 attributes')
+      .optional(),
+  })
+  .strict();
+
+export const SiteRefSchema = z.object({ siteId: z.string().uuid() }).strict();
+export const VisitorRefSchema = z.object({ siteId: z.string().uuid(), visitorId: id }).strict();
