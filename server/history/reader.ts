@@ -23,7 +23,7 @@ export async function readVisitorDetails(db: Db, siteId: string, visitorKey: str
       referrer: visit.referrer,
       source: visit.source,
       landingUrl: visit.landingUrl,
-      pageViews: sql<number>`(select count(*) from ${pageView} where ${pageView.visitId} = ${visit.id})`.mapWith(Number),
+      pageViews: sql<number>`(select count(*) from page_view pv where pv.visit_id = "visit"."id")`.mapWith(Number),
     })
     .from(visit)
     .where(and(eq(visit.siteId, siteId), eq(visit.visitorKey, visitorKey), currentId ? ne(visit.id, currentId) : undefined))

@@ -39,6 +39,8 @@ interface VisitorEntry {
   row: LiveVisitor;
   visitId: string;
   tabs: Map<string, Tab>;
+  /** URL each recently closed tab was on: a socket reconnect in place is not a new page view. */
+  closedTabs: Map<string, string>;
   goneAt: number | null; // when the last tab closed; removal is due at goneAt + graceMs
 }
 
@@ -101,14 +103,14 @@ export class PresenceEngine {
         visitCount: Math.max(1, c.visitCount),
         identity: entry?.row.identity ?? { attributes: {} },
       };
-      const tabs = entry && entry.visitId === c.visitId ? entry.tabs : new Map<string, Tab>();
-      entry = { row, visitId: c.visitId, tabs, goneAt: null };
+      entry = { row, visitId: c.visitId, tabs: new Map<string, Tab>(), closedTabs: new Map<string, string>(), goneAt: null };
       site.visitors.set(c.visitorId, entry);
     } else {
       entry.goneAt = null;
-      const prev = entry.tabs.get(c.tabId);
-      // A reload reconnects the same tab; a new tab or a different page counts as a page view.
-      if (!prev || prev.page.url !== c.page.url) entry.row.pagesViewed += 1;
+      const prevUrl = entry.tabs.get(c.tabId)?.page.url ?? entry.closedTabs.get(c.tabId);
+      entry.closedTabs.delete(c.tabId);
+      // A tab reconnecting on the page it was on is not a page view; a new tab or another page is.
+      if (prevUrl !== c.page.url) entry.row.pagesViewed += 1;
       else pageViewed = false;
       entry.row.lastActivityAt = now;
     }
@@ -123,8 +125,11 @@ export class PresenceEngine {
   disconnectTab(siteId: string, visitorId: string, tabId: string): void {
     const site = this.sites.get(siteId);
     const entry = site?.visitors.get(visitorId);
-    if (!site || !entry) return;
-    if (!entry.tabs.delete(tabId)) return;
+    const tab = entry?.tabs.get(tabId);
+    if (!site || !entry || !tab) return;
+    entry.tabs.delete(tabId);
+    entry.closedTabs.set(tabId, tab.page.url);
+    if (entry.closedTabs.size > 20) entry.closedTabs.delete(entry.closedTabs.keys().next().value!);
     if (entry.tabs.size === 0) {
       entry.goneAt = this.opts.now();
       site.leaving.add(visitorId);
