@@ -145,6 +145,13 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   httpServer.on('request', (req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/socket.io/')) return; // handled by socket.io's own listener
+    // Only the dashboard's own pages may change anything (no CSRF from customer sites, which
+    // may be same-site with the dashboard, so SameSite cookies alone do not protect).
+    const origin = req.headers.origin;
+    if (url.startsWith('/api/') && req.method !== 'GET' && req.method !== 'HEAD' && origin && !dashboardOrigins.includes(origin)) {
+      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, code: 'forbidden', message: 'cross-origin request refused' }));
+      return;
+    }
     if (url.startsWith('/api/auth/')) {
       void authHandler(req, res);
       return;
