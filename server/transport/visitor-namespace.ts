@@ -4,7 +4,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { HistoryWriter } from '../history/writer';
 import type { PresenceEngine } from '../presence/engine';
 import { sourceOf } from '../presence/source';
-import type { VisitorClientEvents, VisitorServerEvents } from '../protocol';
+import type { VisitorClientEvents, VisitorHandshake, VisitorServerEvents } from '../protocol';
 import { isOriginAllowed } from '../sites/origins';
 import type { SiteStore } from '../sites/site-store';
 import { clientIp } from '../visitors/client-ip';
@@ -40,6 +40,8 @@ export function siteKeyOf(query: unknown): string | null {
 
 export function attachVisitorNamespace(nsp: Namespace, deps: VisitorDeps): void {
   const { presence, history } = deps;
+  // The handshake parsed by the middleware, handed to the connection handler (parsed once, not kept).
+  const parsedHandshake = new WeakMap<object, VisitorHandshake>();
 
   nsp.use(async (socket, next) => {
     try {
@@ -50,6 +52,7 @@ export function attachVisitorNamespace(nsp: Namespace, deps: VisitorDeps): void 
       const hs = VisitorHandshakeSchema.safeParse(socket.handshake.auth);
       if (!hs.success) return next(new Error('bad_request'));
       socket.data = { siteId: access.siteId, visitorId: hs.data.visitorId, tabId: hs.data.tabId, visitId: hs.data.visitId };
+      parsedHandshake.set(socket, hs.data);
       next();
     } catch (err) {
       deps.log('visitor handshake failed', err);
@@ -60,7 +63,9 @@ export function attachVisitorNamespace(nsp: Namespace, deps: VisitorDeps): void 
   nsp.on('connection', (raw) => {
     const socket = raw as VisitorSocket;
     const { siteId, visitorId, tabId, visitId } = socket.data;
-    const hs = VisitorHandshakeSchema.parse(socket.handshake.auth);
+    const hs = parsedHandshake.get(raw);
+    parsedHandshake.delete(raw);
+    if (!hs) return void socket.disconnect(true);
     const now = deps.now();
     const device = deviceFromUserAgent(socket.handshake.headers['user-agent']);
     const country = deps.country(clientIp(socket.conn.remoteAddress, socket.handshake.headers['x-forwarded-for'], deps.trustedProxies));
