@@ -66,8 +66,8 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   const history = new HistoryWriter(db, {
     intervalMs: 1000,
     maxQueue: 200_000,
-    onVisitCounts: (counts) => {
-      for (const c of counts) presence.setVisitCount(c.siteId, c.visitorKey, c.visitCount);
+    onVisitorsRecalled: (visitors) => {
+      for (const v of visitors) presence.recall(v.siteId, v.visitorKey, v);
     },
     onError: (err) => log('history write failed', err),
   });

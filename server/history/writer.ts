@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../drizzle/db';
 import { pageView, visit, visitor } from '../../drizzle/schema';
-import type { Device, PageRef, Utm } from '../protocol';
+import type { Device, Identity, PageRef, Utm } from '../protocol';
 import { visitRowId } from './visit-id';
 
 export type HistoryEvent =
@@ -25,11 +25,18 @@ export type HistoryEvent =
   | { kind: 'seen'; siteId: string; visitorKey: string; visitKey: string; at: number }
   | { kind: 'identify'; siteId: string; visitorKey: string; name?: string; email?: string; attributes?: Record<string, string | number | boolean> };
 
+export interface RecalledVisitor {
+  siteId: string;
+  visitorKey: string;
+  visitCount: number;
+  identity: Identity;
+}
+
 export interface HistoryWriterOptions {
   intervalMs: number;
   maxQueue: number;
-  /** Told the stored visit count of visitors whose new visit was recorded. */
-  onVisitCounts?: (counts: { siteId: string; visitorKey: string; visitCount: number }[]) => void;
+  /** Told what is stored about visitors whose new visit was just recorded. */
+  onVisitorsRecalled?: (visitors: RecalledVisitor[]) => void;
   onError?: (err: unknown) => void;
 }
 
@@ -72,14 +79,14 @@ export class HistoryWriter {
     if (batch.length === 0) return;
     this.queue = [];
     try {
-      const counts = await this.write(batch);
-      if (counts.length) this.opts.onVisitCounts?.(counts);
+      const recalled = await this.write(batch);
+      if (recalled.length) this.opts.onVisitorsRecalled?.(recalled);
     } catch (err) {
       this.opts.onError?.(err);
     }
   }
 
-  private async write(batch: HistoryEvent[]): Promise<{ siteId: string; visitorKey: string; visitCount: number }[]> {
+  private async write(batch: HistoryEvent[]): Promise<RecalledVisitor[]> {
     const visits = new Map<string, Extract<HistoryEvent, { kind: 'visit' }>>();
     const pages: (typeof pageView.$inferInsert)[] = [];
     const seen = new Map<string, Extract<HistoryEvent, { kind: 'seen' }>>();
@@ -94,7 +101,7 @@ export class HistoryWriter {
         identities.set(key, prev ? { ...prev, ...e, attributes: { ...prev.attributes, ...e.attributes } } : e);
       }
     }
-    const counts: { siteId: string; visitorKey: string; visitCount: number }[] = [];
+    const recalled: RecalledVisitor[] = [];
     await this.db.transaction(async (tx) => {
       if (visits.size) {
         const rows = [...visits].map(([id, e]) => ({
@@ -123,8 +130,11 @@ export class HistoryWriter {
               target: [visitor.siteId, visitor.visitorKey],
               set: { visitCount: sql`${visitor.visitCount} + 1`, lastSeenAt: sql`greatest(${visitor.lastSeenAt}, excluded.last_seen_at)` },
             })
-            .returning({ visitCount: visitor.visitCount });
-          if (row) counts.push({ siteId: v.siteId, visitorKey: v.visitorKey, visitCount: row.visitCount });
+            .returning({ visitCount: visitor.visitCount, name: visitor.name, email: visitor.email, attributes: visitor.attributes });
+          if (row) {
+            const identity = { name: row.name ?? undefined, email: row.email ?? undefined, attributes: row.attributes };
+            recalled.push({ siteId: v.siteId, visitorKey: v.visitorKey, visitCount: row.visitCount, identity });
+          }
         }
       }
       if (pages.length) {
@@ -145,6 +155,6 @@ export class HistoryWriter {
           .where(sql`${visitor.siteId} = ${e.siteId} and ${visitor.visitorKey} = ${e.visitorKey}`);
       }
     });
-    return counts;
+    return recalled;
   }
 }

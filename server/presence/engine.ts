@@ -136,22 +136,26 @@ export class PresenceEngine {
     } else this.refresh(site, entry);
   }
 
-  /** A tab navigated. Returns false when the visitor or tab is unknown. */
-  pageView(siteId: string, visitorId: string, tabId: string, page: PageRef): boolean {
+  /**
+   * A tab navigated (or retitled its page). Says what it was: a new page view, a title change
+   * on the same URL, nothing new, or an unknown visitor/tab (ignored).
+   */
+  pageView(siteId: string, visitorId: string, tabId: string, page: PageRef): 'viewed' | 'retitled' | 'same' | 'unknown' {
     const site = this.sites.get(siteId);
     const entry = site?.visitors.get(visitorId);
     const tab = entry?.tabs.get(tabId);
-    if (!site || !entry || !tab) return false;
+    if (!site || !entry || !tab) return 'unknown';
+    if (tab.page.url === page.url && tab.page.title === page.title) return 'same';
     const now = this.opts.now();
-    if (tab.page.url === page.url && tab.page.title === page.title) return true;
-    if (tab.page.url !== page.url) entry.row.pagesViewed += 1;
+    const viewed = tab.page.url !== page.url;
+    if (viewed) entry.row.pagesViewed += 1;
     tab.page = page;
     tab.touchedAt = now;
     // Navigating is activity: a hidden or idle tab that navigates is being used.
     tab.state = 'active';
     entry.row.lastActivityAt = now;
     this.refresh(site, entry);
-    return true;
+    return viewed ? 'viewed' : 'retitled';
   }
 
   setTabState(siteId: string, visitorId: string, tabId: string, state: TabState): boolean {
@@ -184,12 +188,22 @@ export class PresenceEngine {
     return true;
   }
 
-  /** The server's record says how many visits this visitor has made: it wins over the browser's count. */
-  setVisitCount(siteId: string, visitorId: string, visitCount: number): void {
+  /**
+   * What the server's records say about a visitor who just started a visit: the stored visit
+   * count wins over the browser's, and a known identity comes back without the site calling
+   * identify again (fields the page already sent this visit stay).
+   */
+  recall(siteId: string, visitorId: string, stored: { visitCount: number; identity: Identity }): void {
     const site = this.sites.get(siteId);
     const entry = site?.visitors.get(visitorId);
-    if (!site || !entry || entry.row.visitCount === visitCount) return;
-    entry.row.visitCount = visitCount;
+    if (!site || !entry) return;
+    const cur = entry.row.identity;
+    entry.row.visitCount = stored.visitCount;
+    entry.row.identity = {
+      name: cur.name ?? stored.identity.name,
+      email: cur.email ?? stored.identity.email,
+      attributes: { ...stored.identity.attributes, ...cur.attributes },
+    };
     site.dirty.add(visitorId);
   }
 

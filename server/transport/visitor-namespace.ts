@@ -83,7 +83,8 @@ export function attachVisitorNamespace(nsp: Namespace, deps: VisitorDeps): void 
       'visitor:page',
       handle(VisitorPageSchema, (p) => {
         const page = { url: p.url, title: p.title };
-        if (presence.pageView(siteId, visitorId, tabId, page)) history.push({ kind: 'page', ...key, page, at: deps.now() });
+        // History keeps page views; a title that changes on the same URL only updates the live row.
+        if (presence.pageView(siteId, visitorId, tabId, page) === 'viewed') history.push({ kind: 'page', ...key, page, at: deps.now() });
         return {};
       }, { limiter, onError }),
     );

@@ -130,15 +130,16 @@ describe.each(testDatabases())('live presence ($name)', (kind) => {
     const hs = handshake();
     const first = visitor({ key, auth: hs });
     await connected(first);
+    await first.emitWithAck('visitor:identify', { name: 'Returning Rita', attributes: { plan: 'pro' } });
     await server.history.flush();
     first.disconnect();
     await sleep(700); // gone for longer than the grace period
     const again = { ...hs, visitId: `${hs.visitId}n2`, visitCount: 1 }; // browser storage was lost: the server still knows
-    const returning = diffWith((x) => x.id === hs.visitorId && x.visitCount === 2);
+    const returning = diffWith((x) => x.id === hs.visitorId && x.visitCount === 2 && x.identity.name === 'Returning Rita');
     const second = visitor({ key, auth: again });
     await connected(second);
     await server.history.flush();
-    await returning;
+    expect((await returning).identity.attributes).toEqual({ plan: 'pro' }); // known without identify being called again
     const res = await agent.emitWithAck('visitor:details', { siteId, visitorId: hs.visitorId });
     if (!res.ok) throw new Error(res.code);
     expect(res.details.pastVisits).toHaveLength(1);

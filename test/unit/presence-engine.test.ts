@@ -127,18 +127,20 @@ describe('presence engine', () => {
   it('navigation updates the page, counts a page view and makes the tab active', () => {
     engine.connectTab(tab({ state: 'idle' }));
     t += 5000;
-    expect(engine.pageView(SITE, 'v1', 't1', { url: 'https://shop.example/pricing?plan=pro#faq', title: 'Pricing' })).toBe(true);
+    expect(engine.pageView(SITE, 'v1', 't1', { url: 'https://shop.example/pricing?plan=pro#faq', title: 'Pricing' })).toBe('viewed');
     expect(engine.snapshot(SITE)[0]).toMatchObject({ status: 'active', pagesViewed: 2, lastActivityAt: t, page: { path: '/pricing?plan=pro#faq', title: 'Pricing' } });
     // Same URL, same title: no change, no page view.
-    engine.pageView(SITE, 'v1', 't1', { url: 'https://shop.example/pricing?plan=pro#faq', title: 'Pricing' });
-    expect(engine.snapshot(SITE)[0]!.pagesViewed).toBe(2);
+    expect(engine.pageView(SITE, 'v1', 't1', { url: 'https://shop.example/pricing?plan=pro#faq', title: 'Pricing' })).toBe('same');
+    // Same URL, new title (SPAs set titles late): the row updates, no page view is counted.
+    expect(engine.pageView(SITE, 'v1', 't1', { url: 'https://shop.example/pricing?plan=pro#faq', title: 'Pricing: Pro' })).toBe('retitled');
+    expect(engine.snapshot(SITE)[0]).toMatchObject({ pagesViewed: 2, page: { title: 'Pricing: Pro' } });
   });
 
   it('events for unknown visitors or tabs change nothing', () => {
     engine.connectTab(tab());
     engine.drain();
-    expect(engine.pageView(SITE, 'nobody', 't1', { url: 'https://x.example/', title: 'x' })).toBe(false);
-    expect(engine.pageView(SITE, 'v1', 'other-tab', { url: 'https://x.example/', title: 'x' })).toBe(false);
+    expect(engine.pageView(SITE, 'nobody', 't1', { url: 'https://x.example/', title: 'x' })).toBe('unknown');
+    expect(engine.pageView(SITE, 'v1', 'other-tab', { url: 'https://x.example/', title: 'x' })).toBe('unknown');
     expect(engine.setTabState('other-site', 'v1', 't1', 'idle')).toBe(false);
     expect(engine.drain()).toEqual([]);
   });
@@ -171,11 +173,15 @@ describe('presence engine', () => {
     expect(engine.snapshot(SITE)[0]!.identity).toEqual({ name: 'Ana', email: 'ana@example.com', attributes: { plan: 'pro', seats: 5 } });
   });
 
-  it('the stored visit count corrects the browser count', () => {
+  it('what the server stored corrects the visit count and brings back a known identity', () => {
     engine.connectTab(tab({ visitCount: 1 }));
+    engine.identify(SITE, 'v1', { email: 'new@example.com', attributes: { plan: 'team' } });
     engine.drain();
-    engine.setVisitCount(SITE, 'v1', 4);
-    expect(engine.drain()[0]!.upserts[0]!.visitCount).toBe(4);
+    engine.recall(SITE, 'v1', { visitCount: 4, identity: { name: 'Ana', email: 'old@example.com', attributes: { plan: 'pro', seats: 3 } } });
+    const row = engine.drain()[0]!.upserts[0]!;
+    expect(row.visitCount).toBe(4);
+    // What the page said this visit wins; the rest comes from the record.
+    expect(row.identity).toEqual({ name: 'Ana', email: 'new@example.com', attributes: { plan: 'team', seats: 3 } });
   });
 
   it('clamps a visit start the browser claims to the past 24 hours', () => {
