@@ -1,7 +1,12 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import './globals.css';
 
-export const metadata: Metadata = { title: 'Porchlight', description: 'See who is on your website right now and talk to them.' };
+export const metadata: Metadata = {
+  title: { default: 'Porchlight', template: '%s · Porchlight' },
+  description: 'See who is on your website right now and talk to them.',
+};
+export const viewport: Viewport = { themeColor: '#14161c' };
 // Every page depends on the session and live services: nothing is prerendered at build time.
 export const dynamic = 'force-dynamic';
 

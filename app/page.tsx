@@ -1,8 +1,6 @@
-import { headers } from 'next/headers';
-import { services } from '../server/services';
+import { redirect } from 'next/navigation';
+import { currentUser } from './lib/session';
 
 export default async function Home() {
-  const s = services();
-  const session = await s.auth.api.getSession({ headers: await headers() });
-  return <main><h1>Porchlight</h1><p>{session ? `Signed in as ${session.user.email}` : 'Not signed in'}</p></main>;
+  redirect((await currentUser()) ? '/sites' : '/login');
 }

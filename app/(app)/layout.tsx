@@ -1,0 +1,51 @@
+import type { ReactNode } from 'react';
+import { services } from '../../server/services';
+import { Brand } from '../components/brand';
+import { LogoutButton } from '../components/logout-button';
+import { NavLinks, type NavItem } from '../components/nav-links';
+import { currentUser } from '../lib/session';
+
+const MAX_SITES_IN_NAV = 6;
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  // Each page calls requireUser(itsPath), so a signed-out visitor is sent to the login page and
+  // brought back to where they were going; the shell itself needs a user to render.
+  const user = await currentUser();
+  if (!user) return <main id="main">{children}</main>;
+  const sites = await services().sites.listForUser(user.id);
+  const items: NavItem[] = [
+    { href: '/sites', label: 'All sites' },
+    ...sites.slice(0, MAX_SITES_IN_NAV).map((s) => ({ href: `/sites/${s.id}`, label: s.name, prefix: true })),
+  ];
+  const initials =
+    user.name
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((w) => w[0]?.toUpperCase())
+      .join('') || user.email[0]?.toUpperCase();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Brand />
+        <NavLinks items={items} className="topnav" />
+        <div className="user-menu">
+          <span className="avatar" aria-hidden="true">
+            {initials}
+          </span>
+          <span className="who">
+            <strong>{user.name}</strong>
+            <span>{user.email}</span>
+          </span>
+          <LogoutButton />
+        </div>
+      </header>
+      <main id="main" className="app-main">
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,41 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { NavLinks } from '../../../components/nav-links';
+import { currentUser, siteForUser } from '../../../lib/session';
+
+export default async function SiteLayout({ children, params }: { children: ReactNode; params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await currentUser();
+  if (!user) return children; // the page redirects to the login page
+  const site = await siteForUser(user.id, id);
+  if (!site) notFound();
+  const base = `/sites/${site.id}`;
+  return (
+    <>
+      <div className="site-header">
+        <div className="site-header-top">
+          <div className="site-title">
+            <span className="breadcrumb">
+              <Link href="/sites">Sites</Link> /
+            </span>
+            <h1>{site.name}</h1>
+            <span className="site-origins" title={site.allowedOrigins.join('\n')}>
+              {site.allowedOrigins.join(' · ')}
+            </span>
+          </div>
+        </div>
+        <NavLinks
+          className="tabs"
+          linkClassName="tab"
+          items={[
+            { href: base, label: 'Live visitors' },
+            { href: `${base}/install`, label: 'Install' },
+            { href: `${base}/settings`, label: 'Settings' },
+          ]}
+        />
+      </div>
+      {children}
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { services } from '../../../../server/services';
+import { installSnippet } from '../../../../server/sites/install-snippet';
+import { parseView, serializeView } from '../../../live/filters';
+import { LiveVisitors } from '../../../live/live-visitors';
+import { requireUser, siteForUser } from '../../../lib/session';
+
+export const metadata: Metadata = { title: 'Live visitors' };
+
+export default async function LiveVisitorsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { id } = await params;
+  const query = await searchParams;
+  const initialView = parseView(query);
+  const qs = serializeView(initialView);
+  const user = await requireUser(`/sites/${id}${qs ? `?${qs}` : ''}`);
+  const site = await siteForUser(user.id, id);
+  if (!site) notFound();
+  return (
+    <LiveVisitors
+      key={site.id}
+      site={{ id: site.id, name: site.name, allowedOrigins: site.allowedOrigins }}
+      snippet={installSnippet(services().publicUrl, site.publicKey)}
+      initialView={initialView}
+    />
+  );
+}

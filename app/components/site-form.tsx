@@ -1,0 +1,144 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useId, useState, type FormEvent } from 'react';
+
+interface Props {
+  /** Present when editing an existing site. */
+  siteId?: string;
+  initialName?: string;
+  initialOrigins?: string[];
+  submitLabel: string;
+}
+
+type FieldErrors = { name?: string; allowedOrigins?: string };
+
+/** Create or edit a site: name and allowed origins (one per line). Validated by the server. */
+export function SiteForm({ siteId, initialName = '', initialOrigins = [], submitLabel }: Props) {
+  const router = useRouter();
+  const id = useId();
+  const [name, setName] = useState(initialName);
+  const [origins, setOrigins] = useState(initialOrigins.join('\n'));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setSaved(false);
+    setFormError(null);
+    const allowedOrigins = origins
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const local: FieldErrors = {};
+    if (!name.trim()) local.name = 'Name is required';
+    if (allowedOrigins.length === 0) local.allowedOrigins = 'Add at least one allowed origin';
+    if (local.name || local.allowedOrigins) {
+      setErrors(local);
+      setBusy(false);
+      return;
+    }
+    try {
+      const res = await fetch(siteId ? `/api/sites/${siteId}` : '/api/sites', {
+        method: siteId ? 'PATCH' : 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name, allowedOrigins }),
+      });
+      const body = (await res.json().catch(() => null)) as
+        | { ok: true; site: { id: string; allowedOrigins: string[] } }
+        | { ok: false; code: string; message: string; fields?: FieldErrors }
+        | null;
+      if (res.status === 401) {
+        router.replace(`/login?next=${encodeURIComponent(window.location.pathname)}`);
+        return;
+      }
+      if (!body || !body.ok) {
+        setErrors(body?.fields ?? {});
+        if (!body?.fields || Object.keys(body.fields).length === 0) setFormError(body?.message ?? 'Could not save the site. Try again.');
+        setBusy(false);
+        return;
+      }
+      setErrors({});
+      if (siteId) {
+        setOrigins(body.site.allowedOrigins.join('\n')); // show them normalized
+        setSaved(true);
+        setBusy(false);
+        router.refresh();
+      } else {
+        router.push(`/sites/${body.site.id}/install`);
+        router.refresh();
+      }
+    } catch {
+      setFormError('Could not reach Porchlight. Check your connection and try again.');
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate data-testid="site-form">
+      <div className="field">
+        <label className="label" htmlFor={`${id}-name`}>
+          Site name
+        </label>
+        <input
+          id={`${id}-name`}
+          name="name"
+          className="input"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Acme marketing site"
+          maxLength={80}
+          aria-invalid={!!errors.name}
+          aria-describedby={errors.name ? `${id}-name-error` : undefined}
+        />
+        {errors.name && (
+          <span className="field-error" id={`${id}-name-error`} role="alert">
+            {errors.name}
+          </span>
+        )}
+      </div>
+      <div className="field">
+        <label className="label" htmlFor={`${id}-origins`}>
+          Allowed origins
+        </label>
+        <textarea
+          id={`${id}-origins`}
+          name="allowedOrigins"
+          className="textarea"
+          value={origins}
+          onChange={(e) => setOrigins(e.target.value)}
+          placeholder={'https://www.example.com\nhttps://example.com'}
+          rows={4}
+          spellCheck={false}
+          aria-invalid={!!errors.allowedOrigins}
+          aria-describedby={`${id}-origins-hint${errors.allowedOrigins ? ` ${id}-origins-error` : ''}`}
+        />
+        <span className="hint" id={`${id}-origins-hint`}>
+          One per line: scheme, host and port, no path. Pages on any other origin are refused.
+        </span>
+        {errors.allowedOrigins && (
+          <span className="field-error" id={`${id}-origins-error`} role="alert">
+            {errors.allowedOrigins}
+          </span>
+        )}
+      </div>
+      {formError && (
+        <div className="alert alert-error" role="alert">
+          {formError}
+        </div>
+      )}
+      {saved && (
+        <div className="alert alert-success" role="status">
+          Saved. Changes apply to new visitor connections right away.
+        </div>
+      )}
+      <div className="form-actions">
+        <button className="btn btn-primary" type="submit" disabled={busy}>
+          {busy ? 'Saving…' : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

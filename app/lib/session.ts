@@ -1,0 +1,41 @@
+// Server-side session helpers for pages and layouts. The tenant always comes from the session.
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { cache } from 'react';
+import { services } from '../../server/services';
+import type { SiteRecord } from '../../server/sites/site-store';
+import { isSiteId } from './site-json';
+
+export interface SessionUser {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** The signed-in user of this request, or null. Cached per request (layout and page share it). */
+export const currentUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await services().auth.api.getSession({ headers: await headers() });
+  if (!session) return null;
+  return { id: session.user.id, name: session.user.name, email: session.user.email };
+});
+
+/** The signed-in user, or a redirect to the login page (coming back to `returnTo` afterwards). */
+export async function requireUser(returnTo?: string): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect(returnTo ? `/login?next=${encodeURIComponent(returnTo)}` : '/login');
+  return user;
+}
+
+
+/** The site if it belongs to the user's workspace; null for someone else's site or a bad id. */
+export const siteForUser = cache(async (userId: string, siteId: string): Promise<SiteRecord | null> => {
+  if (!isSiteId(siteId)) return null;
+  return services().sites.getForUser(userId, siteId);
+});
+
+/** A "next" parameter is only followed to a path on this site (no open redirect). */
+export function safeReturnPath(next: string | string[] | undefined): string {
+  const v = Array.isArray(next) ? next[0] : next;
+  if (!v || !v.startsWith('/') || v.startsWith('//') || v.startsWith('/\\')) return '/sites';
+  return v;
+}

@@ -1,0 +1,316 @@
+'use client';
+// The visitor panel: who they are, where they are now, this visit's trail, past visits.
+// Live fields come from the store; the trail and history from `visitor:details`.
+import { useEffect, useRef, useState } from 'react';
+import type { LiveVisitor, VisitorDetails } from '../../server/protocol';
+import {
+  DEVICE_LABEL,
+  STATUS_LABEL,
+  clip,
+  countryName,
+  displayName,
+  flagOf,
+  formatAgo,
+  formatClock,
+  formatDate,
+  formatDuration,
+  hostOf,
+  ordinal,
+  safeHref,
+} from './format';
+import type { DetailsResult } from './use-live-site';
+
+interface Props {
+  visitor: LiveVisitor;
+  /** False once the visitor has left the site (the panel keeps their last known state). */
+  online: boolean;
+  /** Server time now. */
+  now: number;
+  requestDetails: (visitorId: string) => Promise<DetailsResult>;
+  onClose: () => void;
+}
+
+type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ok'; details: VisitorDetails };
+
+export function DetailPanel({ visitor: v, online, now, requestDetails, onClose }: Props) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+
+  // Focus moves into the panel when it opens on another visitor; Escape closes it.
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, [v.id]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  // (Re)load the trail when the panel opens and whenever the visitor moves to another page.
+  useEffect(() => {
+    let cancelled = false;
+    setLoaded((cur) => (cur.state === 'ok' && cur.details.visitorId === v.id ? cur : { state: 'loading' }));
+    const t = setTimeout(
+      () => {
+        requestDetails(v.id).then((res) => {
+          if (cancelled) return;
+          setLoaded(res.ok ? { state: 'ok', details: res.details } : { state: 'error', message: 'Could not load this visitor’s history.' });
+        });
+      },
+      online ? 150 : 0,
+    );
+    return () => {
+      cancelled = true;
+      clearTimeout(t);
+    };
+  }, [v.id, v.page.url, v.pagesViewed, online, requestDetails]);
+
+  const details = loaded.state === 'ok' && loaded.details.visitorId === v.id ? loaded.details : null;
+  // Identity known from an earlier visit (stored) fills in what this visit has not sent yet.
+  const identity = details ? mergeIdentity(v, details) : v.identity;
+  const name = displayName({ identity });
+  const attributes = Object.entries(identity.attributes ?? {});
+  const href = safeHref(v.page.url);
+  const referrerHref = safeHref(v.referrer);
+  const utm = Object.entries(v.utm).filter(([, val]) => !!val);
+
+  return (
+    <aside className="panel" aria-labelledby="panel-title" data-testid="visitor-panel">
+      <div className="panel-head">
+        <span className="avatar" aria-hidden="true" style={{ width: 40, height: 40, fontSize: 14, background: name ? 'var(--primary)' : '#98a1b0' }}>
+          {initials(name) || '?'}
+        </span>
+        <div className="who">
+          <h2 id="panel-title" ref={headingRef} tabIndex={-1}>
+            {name ? clip(name, 80) : 'Anonymous visitor'}
+          </h2>
+          {identity.email && identity.name && <div className="muted">{clip(identity.email, 80)}</div>}
+          <div className="meta">
+            {online ? (
+              <span className={`badge status-${v.status}`}>
+                <span className={`dot dot-${v.status}`} aria-hidden="true" />
+                {STATUS_LABEL[v.status]}
+              </span>
+            ) : (
+              <span className="badge badge-warn">Left the site</span>
+            )}
+            {v.visitCount > 1 ? <span className="badge badge-returning">Returning · {ordinal(v.visitCount)} visit</span> : <span className="badge badge-new">New visitor</span>}
+            {v.tabs > 1 && online && <span className="badge">{v.tabs} tabs open</span>}
+          </div>
+        </div>
+        <button type="button" className="btn btn-ghost btn-icon" onClick={onClose} aria-label="Close visitor details" data-testid="panel-close">
+          <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" />
+          </svg>
+        </button>
+      </div>
+
+      <div className="panel-body">
+        <section className="panel-section" aria-labelledby="p-now">
+          <h3 id="p-now">{online ? 'Now on' : 'Last seen on'}</h3>
+          <div className="current-page">
+            <div className="t">
+              {href ? (
+                <a href={href} target="_blank" rel="noopener noreferrer">
+                  {clip(v.page.title.trim() || v.page.path, 300)}
+                </a>
+              ) : (
+                clip(v.page.title.trim() || v.page.path, 300)
+              )}
+            </div>
+            <div className="u">{clip(v.page.url, 400)}</div>
+          </div>
+          <dl className="kv" style={{ marginTop: 12 }}>
+            <dt>Time on site</dt>
+            <dd className="num">{formatDuration(now - v.visitStartedAt)}</dd>
+            <dt>Pages this visit</dt>
+            <dd className="num">{v.pagesViewed}</dd>
+            <dt>Last activity</dt>
+            <dd>{formatAgo(now - v.lastActivityAt)}</dd>
+          </dl>
+        </section>
+
+        <section className="panel-section" aria-labelledby="p-trail">
+          <h3 id="p-trail">This visit</h3>
+          {loaded.state === 'loading' && <div className="skeleton" style={{ height: 60 }} />}
+          {loaded.state === 'error' && <p className="muted">{loaded.message}</p>}
+          {details && details.trail.length === 0 && <p className="muted">No page views recorded yet.</p>}
+          {details && details.trail.length > 0 && (
+            <ol className="trail" data-testid="visitor-trail">
+              {details.trail.map((p, i) => {
+                const next = details.trail[i + 1];
+                const last = i === details.trail.length - 1;
+                const spent = (next ? next.at : online ? now : v.lastActivityAt) - p.at;
+                return (
+                  <li key={`${p.at}-${i}`} className={last && online ? 'now' : undefined}>
+                    <div style={{ minWidth: 0 }}>
+                      <div className="t" title={p.title}>
+                        {clip(p.title.trim() || pathOf(p.url), 200)}
+                      </div>
+                      <div className="u" title={p.url}>
+                        {clip(pathOf(p.url), 200)}
+                      </div>
+                    </div>
+                    <div className="at">
+                      <div>{formatClock(p.at)}</div>
+                      <div>{last && online ? `${formatDuration(spent)} so far` : formatDuration(spent)}</div>
+                    </div>
+                  </li>
+                );
+              })}
+            </ol>
+          )}
+        </section>
+
+        <section className="panel-section" aria-labelledby="p-id">
+          <h3 id="p-id">Identity &amp; attributes</h3>
+          {!identity.name && !identity.email && attributes.length === 0 ? (
+            <p className="muted">
+              Not identified. Your site can call <span className="inline-code">Porchlight(&apos;identify&apos;, …)</span> when a visitor signs in.
+            </p>
+          ) : (
+            <table className="attrs">
+              <tbody>
+                {identity.name && (
+                  <tr>
+                    <th scope="row">Name</th>
+                    <td>{clip(identity.name, 200)}</td>
+                  </tr>
+                )}
+                {identity.email && (
+                  <tr>
+                    <th scope="row">Email</th>
+                    <td>{clip(identity.email, 254)}</td>
+                  </tr>
+                )}
+                {attributes.map(([k, val]) => (
+                  <tr key={k}>
+                    <th scope="row">{clip(k, 64)}</th>
+                    <td>{clip(String(val), 500)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+
+        <section className="panel-section" aria-labelledby="p-src">
+          <h3 id="p-src">Source</h3>
+          <dl className="kv">
+            <dt>Source</dt>
+            <dd>{clip(v.source, 120)}</dd>
+            <dt>Referrer</dt>
+            <dd>
+              {referrerHref ? (
+                <a href={referrerHref} target="_blank" rel="noopener noreferrer" title={v.referrer}>
+                  {clip(hostOf(v.referrer) || v.referrer, 80)}
+                </a>
+              ) : (
+                <span className="muted">None (direct)</span>
+              )}
+            </dd>
+            {utm.map(([k, val]) => (
+              <FragmentPair key={k} k={`utm_${k}`} v={clip(String(val), 200)} />
+            ))}
+          </dl>
+        </section>
+
+        <section className="panel-section" aria-labelledby="p-dev">
+          <h3 id="p-dev">Device &amp; location</h3>
+          <dl className="kv">
+            <dt>Device</dt>
+            <dd>{DEVICE_LABEL[v.device.type] ?? v.device.type}</dd>
+            <dt>Browser</dt>
+            <dd>{clip(v.device.browser || 'Unknown', 80)}</dd>
+            <dt>OS</dt>
+            <dd>{clip(v.device.os || 'Unknown', 80)}</dd>
+            <dt>Country</dt>
+            <dd>
+              {v.country ? (
+                <>
+                  <span className="flag" aria-hidden="true">
+                    {flagOf(v.country)}
+                  </span>
+                  {countryName(v.country)}
+                </>
+              ) : (
+                <span className="muted">Unknown</span>
+              )}
+            </dd>
+            <dt>Language</dt>
+            <dd>{clip(v.language || '—', 40)}</dd>
+            <dt>Time zone</dt>
+            <dd>{clip(v.timeZone || '—', 64)}</dd>
+          </dl>
+        </section>
+
+        <section className="panel-section" aria-labelledby="p-past">
+          <h3 id="p-past">Past visits</h3>
+          {loaded.state === 'loading' && <div className="skeleton" style={{ height: 40 }} />}
+          {details && (
+            <>
+              {details.firstSeenAt !== null && (
+                <p className="muted" style={{ marginBottom: 10 }}>
+                  First seen {formatDate(details.firstSeenAt)} · {details.visitCount} visit{details.visitCount === 1 ? '' : 's'} in total
+                </p>
+              )}
+              {details.pastVisits.length === 0 ? (
+                <p className="muted">This is their first visit.</p>
+              ) : (
+                <ul className="visits" data-testid="past-visits">
+                  {details.pastVisits.map((pv) => (
+                    <li key={pv.id}>
+                      <div className="when">
+                        {formatDate(pv.startedAt)} · {formatDuration(pv.lastSeenAt - pv.startedAt)} · {pv.pageViews} page{pv.pageViews === 1 ? '' : 's'}
+                      </div>
+                      <div className="what" title={pv.landingUrl}>
+                        from {clip(pv.source || 'direct', 60)} · landed on {clip(pathOf(pv.landingUrl), 120)}
+                      </div>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          )}
+        </section>
+      </div>
+    </aside>
+  );
+}
+
+function FragmentPair({ k, v }: { k: string; v: string }) {
+  return (
+    <>
+      <dt>{k}</dt>
+      <dd>{v}</dd>
+    </>
+  );
+}
+
+function mergeIdentity(v: LiveVisitor, d: VisitorDetails) {
+  return {
+    name: v.identity.name || d.identity.name,
+    email: v.identity.email || d.identity.email,
+    attributes: { ...d.identity.attributes, ...v.identity.attributes },
+  };
+}
+
+function initials(name: string): string {
+  return name
+    .split(/[\s@.]+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]?.toUpperCase() ?? '')
+    .join('');
+}
+
+function pathOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search + u.hash;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,229 @@
+// The live table's filters, search, sort, URL form and stable ordering (app/live/filters.ts).
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_VIEW,
+  activeFilterCount,
+  applyView,
+  clearFilters,
+  facetCounts,
+  pageCounts,
+  parseView,
+  serializeView,
+  stableOrder,
+  toggleSort,
+  type ViewState,
+} from '../../app/live/filters';
+import type { LiveVisitor } from '../../server/protocol';
+
+const NOW = 1_750_000_000_000;
+const MIN = 60_000;
+
+function visitor(id: string, o: Partial<Omit<LiveVisitor, 'page'>> & { path?: string; title?: string } = {}): LiveVisitor {
+  const { path = '/', title = 'Home', ...rest } = o;
+  return {
+    id,
+    status: 'active',
+    tabs: 1,
+    page: { url: `https://shop.example${path}`, title, path },
+    pagesViewed: 1,
+    visitStartedAt: NOW - MIN,
+    lastActivityAt: NOW,
+    referrer: '',
+    source: 'direct',
+    utm: {},
+    country: 'DE',
+    device: { type: 'desktop', browser: 'Chrome', os: 'macOS' },
+    language: 'en-US',
+    timeZone: 'Europe/Berlin',
+    visitCount: 1,
+    identity: { attributes: {} },
+    ...rest,
+  };
+}
+
+const view = (o: Partial<ViewState> = {}): ViewState => ({ ...DEFAULT_VIEW, ...o });
+const ids = (list: LiveVisitor[]) => list.map((v) => v.id);
+
+// A small site: who a sales person would be looking at.
+const crowd = [
+  visitor('alice', { path: '/pricing', title: 'Pricing', source: 'google', visitCount: 3, visitStartedAt: NOW - 5 * MIN, pagesViewed: 6, identity: { name: 'Alice Ng', email: 'alice@acme.io', attributes: { plan: 'pro' } } }),
+  visitor('bob', { path: '/blog/launch', title: 'We launched', source: 'news.ycombinator.com', status: 'idle', country: 'US', visitStartedAt: NOW - 30_000 }),
+  visitor('carol', { path: '/pricing?ref=nav', title: 'Pricing', source: 'direct', status: 'hidden', country: null, device: { type: 'mobile', browser: 'Safari', os: 'iOS' }, visitCount: 2, visitStartedAt: NOW - 2 * MIN, pagesViewed: 2 }),
+  visitor('dave', { path: '/contact', title: 'Contact us', source: 'google', country: 'FR', visitStartedAt: NOW - 12 * MIN, pagesViewed: 3, identity: { email: 'dave@corp.fr', attributes: {} } }),
+];
+
+describe('filters', () => {
+  it('shows everyone with the default view, longest on site first', () => {
+    expect(ids(applyView(crowd, DEFAULT_VIEW, NOW))).toEqual(['dave', 'alice', 'carol', 'bob']);
+  });
+
+  it('filters by status', () => {
+    expect(ids(applyView(crowd, view({ status: 'idle' }), NOW))).toEqual(['bob']);
+    expect(ids(applyView(crowd, view({ status: 'hidden' }), NOW))).toEqual(['carol']);
+  });
+
+  it('"page contains" matches the path or the title, ignoring case', () => {
+    expect(ids(applyView(crowd, view({ page: '/PRICING' }), NOW))).toEqual(['alice', 'carol']);
+    expect(ids(applyView(crowd, view({ page: 'launched' }), NOW))).toEqual(['bob']);
+    expect(ids(applyView(crowd, view({ page: '/careers' }), NOW))).toEqual([]);
+  });
+
+  it('filters by source, country (including unknown) and device', () => {
+    expect(ids(applyView(crowd, view({ source: 'google' }), NOW))).toEqual(['dave', 'alice']);
+    expect(ids(applyView(crowd, view({ country: 'US' }), NOW))).toEqual(['bob']);
+    expect(ids(applyView(crowd, view({ country: 'unknown' }), NOW))).toEqual(['carol']);
+    expect(ids(applyView(crowd, view({ device: 'mobile' }), NOW))).toEqual(['carol']);
+  });
+
+  it('separates new from returning visitors by visit count', () => {
+    expect(ids(applyView(crowd, view({ visitor: 'new' }), NOW))).toEqual(['dave', 'bob']);
+    expect(ids(applyView(crowd, view({ visitor: 'returning' }), NOW))).toEqual(['alice', 'carol']);
+  });
+
+  it('separates identified (name or email) from anonymous visitors', () => {
+    expect(ids(applyView(crowd, view({ identified: 'yes' }), NOW))).toEqual(['dave', 'alice']);
+    expect(ids(applyView(crowd, view({ identified: 'no' }), NOW))).toEqual(['carol', 'bob']);
+  });
+
+  it('"time on site over N minutes" and "pages over N" are strict and follow the clock', () => {
+    expect(ids(applyView(crowd, view({ timeOver: 2 }), NOW))).toEqual(['dave', 'alice']);
+    // Carol has been here exactly 2 minutes: one second later she is over.
+    expect(ids(applyView(crowd, view({ timeOver: 2 }), NOW + 1000))).toEqual(['dave', 'alice', 'carol']);
+    expect(ids(applyView(crowd, view({ pagesOver: 2 }), NOW))).toEqual(['dave', 'alice']);
+  });
+
+  it('combines filters (returning visitors on /pricing for more than 2 minutes, from Google)', () => {
+    const v = view({ visitor: 'returning', page: '/pricing', timeOver: 2, source: 'google' });
+    expect(ids(applyView(crowd, v, NOW))).toEqual(['alice']);
+  });
+
+  it('free-text search looks across name, email, attributes, page, source, country and device; every word must match', () => {
+    const search = (q: string) => ids(applyView(crowd, view({ q }), NOW));
+    expect(search('acme')).toEqual(['alice']); // email
+    expect(search('pro')).toEqual(['alice']); // attribute value
+    expect(search('safari')).toEqual(['carol']);
+    expect(search('france')).toEqual(['dave']); // country name, not only the code
+    expect(search('ycombinator')).toEqual(['bob']);
+    expect(search('pricing google')).toEqual(['alice']);
+    expect(search('pricing zzz')).toEqual([]);
+  });
+
+  it('does not modify the list it is given', () => {
+    const copy = [...crowd];
+    applyView(crowd, view({ sort: 'page', dir: 'asc', status: 'active' }), NOW);
+    expect(crowd).toEqual(copy);
+  });
+});
+
+describe('sorting', () => {
+  it('sorts on every column, both ways', () => {
+    const sorted = (sort: ViewState['sort'], dir: ViewState['dir']) => ids(applyView(crowd, view({ sort, dir }), NOW));
+    expect(sorted('status', 'asc')).toEqual(['dave', 'alice', 'bob', 'carol']); // active, idle, hidden
+    expect(sorted('page', 'asc')).toEqual(['bob', 'dave', 'alice', 'carol']);
+    expect(sorted('pages', 'desc')).toEqual(['alice', 'dave', 'carol', 'bob']);
+    expect(sorted('time', 'asc')).toEqual(['bob', 'carol', 'alice', 'dave']);
+    expect(sorted('source', 'asc')).toEqual(['carol', 'dave', 'alice', 'bob']);
+    expect(sorted('visitor', 'desc')).toEqual(['alice', 'carol', 'dave', 'bob']);
+    expect(sorted('device', 'asc')).toEqual(['dave', 'alice', 'bob', 'carol']);
+  });
+
+  it('puts unknown countries and anonymous visitors last in both directions', () => {
+    expect(ids(applyView(crowd, view({ sort: 'country', dir: 'asc' }), NOW))).toEqual(['alice', 'dave', 'bob', 'carol']);
+    expect(ids(applyView(crowd, view({ sort: 'country', dir: 'desc' }), NOW))).toEqual(['bob', 'dave', 'alice', 'carol']);
+    expect(ids(applyView(crowd, view({ sort: 'identity', dir: 'asc' }), NOW)).slice(0, 2)).toEqual(['alice', 'dave']);
+    expect(ids(applyView(crowd, view({ sort: 'identity', dir: 'desc' }), NOW)).slice(0, 2)).toEqual(['dave', 'alice']);
+  });
+
+  it('a header click sorts in the natural direction first, then flips', () => {
+    const a = toggleSort(DEFAULT_VIEW, 'pages');
+    expect([a.sort, a.dir]).toEqual(['pages', 'desc']);
+    const b = toggleSort(a, 'pages');
+    expect([b.sort, b.dir]).toEqual(['pages', 'asc']);
+    const c = toggleSort(b, 'page');
+    expect([c.sort, c.dir]).toEqual(['page', 'asc']);
+  });
+});
+
+describe('the view in the URL', () => {
+  it('round-trips every filter through the query string', () => {
+    const v = view({
+      q: 'acme corp',
+      status: 'active',
+      page: '/pricing',
+      source: 'google',
+      country: 'DE',
+      device: 'mobile',
+      visitor: 'returning',
+      identified: 'yes',
+      timeOver: 2,
+      pagesOver: 3,
+      sort: 'pages',
+      dir: 'asc',
+    });
+    const qs = serializeView(v);
+    expect(parseView(new URLSearchParams(qs))).toEqual(v);
+  });
+
+  it('writes nothing for the default view and only what differs otherwise', () => {
+    expect(serializeView(DEFAULT_VIEW)).toBe('');
+    expect(serializeView(view({ page: '/pricing', visitor: 'returning' }))).toBe('page=%2Fpricing&visitor=returning');
+  });
+
+  it('reads the parameters a shared link carries (Next searchParams objects too)', () => {
+    const v = parseView({ status: 'idle', time_over: '5', country: 'us', sort: 'time', dir: 'asc', extra: 'ignored' });
+    expect(v).toEqual(view({ status: 'idle', timeOver: 5, country: 'US', sort: 'time', dir: 'asc' }));
+  });
+
+  it('ignores malformed or hostile values instead of failing', () => {
+    const v = parseView(new URLSearchParams('status=online&time_over=-3&pages_over=abc&country=<script>&device=fridge&sort=drop&dir=up&visitor=maybe'));
+    expect(v).toEqual(DEFAULT_VIEW);
+    expect(parseView(new URLSearchParams(`q=${'x'.repeat(5000)}`)).q).toHaveLength(200);
+  });
+
+  it('counts active filters and clears them while keeping the sort', () => {
+    const v = view({ status: 'active', q: 'x', sort: 'page', dir: 'asc' });
+    expect(activeFilterCount(v)).toBe(2);
+    expect(clearFilters(v)).toEqual(view({ sort: 'page', dir: 'asc' }));
+    expect(activeFilterCount(DEFAULT_VIEW)).toBe(0);
+  });
+});
+
+describe('stable ordering while the user reads', () => {
+  it('keeps existing rows where they were and appends new arrivals at the end', () => {
+    const before = ['dave', 'alice', 'carol'];
+    // Bob arrives and would sort first; Alice's time would now put her first.
+    const sorted = [crowd[1]!, crowd[0]!, crowd[3]!, crowd[2]!];
+    expect(ids(stableOrder(before, sorted))).toEqual(['dave', 'alice', 'carol', 'bob']);
+  });
+
+  it('drops rows that are no longer listed without reordering the others', () => {
+    const sorted = [crowd[2]!, crowd[0]!];
+    expect(ids(stableOrder(['dave', 'alice', 'carol'], sorted))).toEqual(['alice', 'carol']);
+  });
+
+  it('shows the updated row data at the frozen position', () => {
+    const moved = { ...crowd[0]!, page: { url: 'https://shop.example/checkout', title: 'Checkout', path: '/checkout' } };
+    const out = stableOrder(['alice', 'dave'], [crowd[3]!, moved]);
+    expect(out[0]!.page.path).toBe('/checkout');
+  });
+});
+
+describe('counts', () => {
+  it('counts visitors per current page, ignoring query strings, busiest first', () => {
+    expect(pageCounts(crowd)).toEqual([
+      { path: '/pricing', count: 2 },
+      { path: '/blog/launch', count: 1 },
+      { path: '/contact', count: 1 },
+    ]);
+    expect(pageCounts(crowd, 1)).toEqual([{ path: '/pricing', count: 2 }]);
+  });
+
+  it('lists facet values with counts for the filter menus', () => {
+    expect(facetCounts(crowd, 'source')).toEqual([
+      { value: 'google', count: 2 },
+      { value: 'direct', count: 1 },
+      { value: 'news.ycombinator.com', count: 1 },
+    ]);
+    expect(facetCounts(crowd, 'country').map((c) => c.value)).toEqual(['DE', 'FR', 'unknown', 'US']);
+  });
+});
