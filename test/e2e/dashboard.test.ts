@@ -37,6 +37,19 @@ describe('dashboard in a real browser', () => {
     await app?.stop();
   });
 
+  /** Logs in as the demo owner through the login form and opens the Demo Store's live page. */
+  async function openDemoLivePage(): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${app.url}/login`);
+    await page.fill('#email', DEMO_ACCOUNT.email);
+    await page.fill('#password', DEMO_ACCOUNT.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/sites/);
+    await page.locator('[data-testid=site-card]').filter({ hasText: 'Demo Store' }).locator('a').first().click();
+    await page.waitForURL(/\/sites\/[0-9a-f-]{36}$/);
+    return page;
+  }
+
   async function visit(url: string): Promise<Page> {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
@@ -94,15 +107,8 @@ describe('dashboard in a real browser', () => {
   });
 
   it('filters narrow the live table without a reload, live, and the view lives in the URL', async () => {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await page.goto(`${app.url}/login`);
-    await page.fill('#email', DEMO_ACCOUNT.email);
-    await page.fill('#password', DEMO_ACCOUNT.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/sites/);
-    await page.locator('[data-testid=site-card]').filter({ hasText: 'Demo Store' }).locator('a').first().click();
-    await page.waitForURL(/\/sites\/[0-9a-f-]{36}$/);
+    const page = await openDemoLivePage();
+    const ctx = page.context();
     const liveUrl = page.url();
 
     const pricing = await visit(`${app.demoUrl}/pricing`);
@@ -139,15 +145,8 @@ describe('dashboard in a real browser', () => {
   });
 
   it('renders visitor-supplied HTML and script as inert text', async () => {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await page.goto(`${app.url}/login`);
-    await page.fill('#email', DEMO_ACCOUNT.email);
-    await page.fill('#password', DEMO_ACCOUNT.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/sites/);
-    await page.locator('[data-testid=site-card]').filter({ hasText: 'Demo Store' }).locator('a').first().click();
-    await page.waitForURL(/\/sites\/[0-9a-f-]{36}$/);
+    const page = await openDemoLivePage();
+    const ctx = page.context();
 
     const evil = await visit(`${app.demoUrl}/app`);
     const title = '<img src=x onerror="window.__xss=1">';
