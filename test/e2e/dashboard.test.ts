@@ -9,6 +9,9 @@ import { startApp, type AppProcess } from '../support/app-process';
 import { launchBrowser } from '../support/browser';
 import { DEMO_ACCOUNT } from '../../server/demo/seed';
 
+/** Waits on a browser and the network: generous, a timing is not what these tests assert. */
+const POLL = { timeout: 8000 };
+
 /** A customer's website on its own origin, serving whatever page the test pastes the snippet into. */
 async function customerSite() {
   const state = { html: '' };
@@ -76,7 +79,7 @@ describe('dashboard in a real browser', () => {
     await page.fill('input[name=name]', 'Olivia Shop');
     await page.fill('textarea[name=allowedOrigins]', `${customer.url}\nnot an origin`);
     await page.click('[data-testid=site-form] button[type=submit]');
-    await expect.poll(() => page.locator('[data-testid=site-form]').innerText()).toMatch(/not an origin/);
+    await expect.poll(() => page.locator('[data-testid=site-form]').innerText(), POLL).toMatch(/not an origin/);
     await page.fill('textarea[name=allowedOrigins]', customer.url);
     await page.click('[data-testid=site-form] button[type=submit]');
     await page.waitForURL(/\/sites\/[0-9a-f-]{36}\/install/);
@@ -86,13 +89,13 @@ describe('dashboard in a real browser', () => {
     expect(snippet).toContain(`${app.url}/embed.js`);
     const copy = page.locator('.code-block', { has: page.locator('[data-testid=install-snippet]') }).locator('[data-testid=copy-button]');
     await copy.click();
-    await expect.poll(() => copy.innerText()).toMatch(/Copied/i);
+    await expect.poll(() => copy.innerText(), POLL).toMatch(/Copied/i);
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied.trim()).toBe(snippet);
 
     // The owner's live page is empty and says how to install.
     await page.goto(`${app.url}/sites/${siteId}`);
-    await expect.poll(() => page.locator('[data-testid=empty-state]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid=empty-state]').count(), POLL).toBe(1);
 
     // A page of the customer's own website (an allowed origin) with the copied snippet pasted in.
     customer.html = `<!doctype html><html><head><title>Olivia's landing</title>${copied}</head><body><h1>Hello</h1></body></html>`;
@@ -114,29 +117,29 @@ describe('dashboard in a real browser', () => {
     const pricing = await visit(`${app.demoUrl}/pricing`);
     const contact = await visit(`${app.demoUrl}/contact`);
     const rows = page.locator('[data-testid=visitor-row]');
-    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(2);
-    await expect.poll(() => page.locator('[data-testid=visitor-count]').innerText()).toMatch(/2 of 2/);
+    await expect.poll(() => rows.count(), POLL).toBe(2);
+    await expect.poll(() => page.locator('[data-testid=visitor-count]').innerText(), POLL).toMatch(/2 of 2/);
 
     await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
     await page.fill('[data-testid=filter-page]', 'pricing');
-    await expect.poll(() => rows.count()).toBe(1);
-    await expect.poll(() => page.locator('[data-testid=visitor-count]').innerText()).toMatch(/1 of 2/);
+    await expect.poll(() => rows.count(), POLL).toBe(1);
+    await expect.poll(() => page.locator('[data-testid=visitor-count]').innerText(), POLL).toMatch(/1 of 2/);
     expect(await rows.first().locator('[data-testid=row-page]').innerText()).toContain('/pricing');
     expect(page.url()).toMatch(/[?&]page=pricing/);
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 
     // The filter applies to live changes: the contact visitor navigating to pricing joins the view.
     await contact.click('text=Pricing');
-    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(2);
+    await expect.poll(() => rows.count(), POLL).toBe(2);
     await pricing.click('text=Contact');
-    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => rows.count(), POLL).toBe(1);
 
     // A bookmarked view opens filtered.
     const filteredUrl = page.url();
     const other = await ctx.newPage();
     await other.goto(filteredUrl);
-    await expect.poll(() => other.locator('[data-testid=filter-page]').inputValue()).toBe('pricing');
-    await expect.poll(() => other.locator('[data-testid=visitor-row]').count(), { timeout: 5000 }).toBe(1);
+    await expect.poll(() => other.locator('[data-testid=filter-page]').inputValue(), POLL).toBe('pricing');
+    await expect.poll(() => other.locator('[data-testid=visitor-row]').count(), POLL).toBe(1);
     expect(filteredUrl.startsWith(liveUrl)).toBe(true);
 
     await pricing.context().close();
@@ -161,8 +164,8 @@ describe('dashboard in a real browser', () => {
       [title, name],
     );
     const row = page.locator('[data-testid=visitor-row]').filter({ hasText: 'Eve' });
-    await expect.poll(() => row.count(), { timeout: 8000 }).toBe(1);
-    await expect.poll(() => row.innerText(), { timeout: 8000 }).toContain(title);
+    await expect.poll(() => row.count(), POLL).toBe(1);
+    await expect.poll(() => row.innerText(), POLL).toContain(title);
     expect(await row.innerText()).toContain(name);
     await row.click();
     await page.locator('[data-testid=visitor-panel]').waitFor();
