@@ -40,7 +40,7 @@ interface VisitorEntry {
   visitId: string;
   tabs: Map<string, Tab>;
   /** URL each recently closed tab was on: a socket reconnect in place is not a new page view. */
-  closedTabs: Map<string, string>;
+  closedTabs: Map<string, string> | null; // made on first close: most visitors never need it
   goneAt: number | null; // when the last tab closed; removal is due at goneAt + graceMs
 }
 
@@ -103,12 +103,12 @@ export class PresenceEngine {
         visitCount: Math.max(1, c.visitCount),
         identity: entry?.row.identity ?? { attributes: {} },
       };
-      entry = { row, visitId: c.visitId, tabs: new Map<string, Tab>(), closedTabs: new Map<string, string>(), goneAt: null };
+      entry = { row, visitId: c.visitId, tabs: new Map<string, Tab>(), closedTabs: null, goneAt: null };
       site.visitors.set(c.visitorId, entry);
     } else {
       entry.goneAt = null;
-      const prevUrl = entry.tabs.get(c.tabId)?.page.url ?? entry.closedTabs.get(c.tabId);
-      entry.closedTabs.delete(c.tabId);
+      const prevUrl = entry.tabs.get(c.tabId)?.page.url ?? entry.closedTabs?.get(c.tabId);
+      entry.closedTabs?.delete(c.tabId);
       // A tab reconnecting on the page it was on is not a page view; a new tab or another page is.
       if (prevUrl !== c.page.url) entry.row.pagesViewed += 1;
       else pageViewed = false;
@@ -128,6 +128,7 @@ export class PresenceEngine {
     const tab = entry?.tabs.get(tabId);
     if (!site || !entry || !tab) return;
     entry.tabs.delete(tabId);
+    entry.closedTabs ??= new Map();
     entry.closedTabs.set(tabId, tab.page.url);
     if (entry.closedTabs.size > 20) entry.closedTabs.delete(entry.closedTabs.keys().next().value!);
     if (entry.tabs.size === 0) {
