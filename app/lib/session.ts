@@ -1,6 +1,6 @@
 // Server-side session helpers for pages and layouts. The tenant always comes from the session.
 import { headers } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { services } from '../../server/services';
 import type { SiteRecord } from '../../server/sites/site-store';
@@ -26,12 +26,19 @@ export async function requireUser(returnTo?: string): Promise<SessionUser> {
   return user;
 }
 
-
 /** The site if it belongs to the user's workspace; null for someone else's site or a bad id. */
 export const siteForUser = cache(async (userId: string, siteId: string): Promise<SiteRecord | null> => {
   if (!isSiteId(siteId)) return null;
   return services().sites.getForUser(userId, siteId);
 });
+
+/** The signed-in user and their site, for pages under /sites/[id]: login redirect or 404 otherwise. */
+export async function requireSite(siteId: string, returnTo: string): Promise<{ user: SessionUser; site: SiteRecord }> {
+  const user = await requireUser(returnTo);
+  const site = await siteForUser(user.id, siteId);
+  if (!site) notFound();
+  return { user, site };
+}
 
 /** A "next" parameter is only followed to a path on this site (no open redirect). */
 export function safeReturnPath(next: string | string[] | undefined): string {

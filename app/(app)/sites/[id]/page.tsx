@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { services } from '../../../../server/services';
 import { installSnippet } from '../../../../server/sites/install-snippet';
 import { parseView, serializeView } from '../../../live/filters';
 import { LiveVisitors } from '../../../live/live-visitors';
-import { requireUser, siteForUser } from '../../../lib/session';
+import { requireSite } from '../../../lib/session';
 
 export const metadata: Metadata = { title: 'Live visitors' };
 
@@ -19,9 +18,7 @@ export default async function LiveVisitorsPage({
   const query = await searchParams;
   const initialView = parseView(query);
   const qs = serializeView(initialView);
-  const user = await requireUser(`/sites/${id}${qs ? `?${qs}` : ''}`);
-  const site = await siteForUser(user.id, id);
-  if (!site) notFound();
+  const { site } = await requireSite(id, `/sites/${id}${qs ? `?${qs}` : ''}`);
   return (
     <LiveVisitors
       key={site.id}

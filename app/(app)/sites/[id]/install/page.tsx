@@ -1,19 +1,16 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { services } from '../../../../../server/services';
 import { installSnippet } from '../../../../../server/sites/install-snippet';
 import { CodeBlock } from '../../../../components/code-block';
-import { requireUser, siteForUser } from '../../../../lib/session';
+import { requireSite } from '../../../../lib/session';
 import { IDENTIFY_EXAMPLE } from '../../../../lib/snippets';
 
 export const metadata: Metadata = { title: 'Install' };
 
 export default async function InstallPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await requireUser(`/sites/${id}/install`);
-  const site = await siteForUser(user.id, id);
-  if (!site) notFound();
+  const { site } = await requireSite(id, `/sites/${id}/install`);
   const snippet = installSnippet(services().publicUrl, site.publicKey);
   return (
     <div className="page-narrow">

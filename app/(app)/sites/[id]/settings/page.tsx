@@ -1,15 +1,12 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { SiteForm } from '../../../../components/site-form';
-import { requireUser, siteForUser } from '../../../../lib/session';
+import { requireSite } from '../../../../lib/session';
 
 export const metadata: Metadata = { title: 'Site settings' };
 
 export default async function SiteSettingsPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const user = await requireUser(`/sites/${id}/settings`);
-  const site = await siteForUser(user.id, id);
-  if (!site) notFound();
+  const { site } = await requireSite(id, `/sites/${id}/settings`);
   return (
     <div className="page-narrow">
       <div className="two-col">
