@@ -1,0 +1,142 @@
+// Shared pieces of the presence benchmark: the clock, statistics, /proc readings and a small
+// request/reply protocol over the Node IPC channel between the orchestrator and its children.
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+
+/**
+ * Wall-clock milliseconds with sub-millisecond resolution. Every benchmark process derives it
+ * from the same system clock (CLOCK_REALTIME at process start + a monotonic offset), so a
+ * timestamp taken in the visitor generator can be compared with one taken in the dashboard process.
+ */
+export const wall = (): number => performance.timeOrigin + performance.now();
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface Summary {
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** Nearest-rank percentile over an ascending array. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number;
+}
+
+export function summarize(values: readonly number[]): Summary {
+  const s = [...values].sort((a, b) => a - b);
+  const sum = s.reduce((a, b) => a + b, 0);
+  return {
+    count: s.length,
+    min: s.length ? (s[0] as number) : NaN,
+    mean: s.length ? sum / s.length : NaN,
+    p50: percentile(s, 50),
+    p90: percentile(s, 90),
+    p99: percentile(s, 99),
+    max: s.length ? (s[s.length - 1] as number) : NaN,
+  };
+}
+
+/** Resident set size of a process in KiB, from /proc/<pid>/status. */
+export function rssKb(pid: number): number {
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]);
+}
+
+/** utime + stime of a process, in clock ticks, from /proc/<pid>/stat. */
+export function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces: the fields we want follow the last ')'.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3 (state); utime is field 14, stime field 15.
+  return Number(rest[11]) + Number(rest[12]);
+}
+
+/** The open-file limit of a process (this one by default), from /proc/<pid>/limits. */
+export function openFileLimit(pid: number | 'self' = 'self'): number {
+  const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'));
+  return !m || m[1] === 'unlimited' ? Infinity : Number(m[1]);
+}
+
+/** Event-loop delay of the current process (how late timers fire), resettable per phase. */
+export function lagMonitor() {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  let elu = performance.eventLoopUtilization();
+  return {
+    reset() {
+      h.reset();
+      elu = performance.eventLoopUtilization();
+    },
+    /** Milliseconds (the histogram counts nanoseconds; the sampling resolution is subtracted). */
+    stats() {
+      const ms = (ns: number) => Math.max(0, ns / 1e6 - 10);
+      const u = performance.eventLoopUtilization(elu);
+      return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), utilization: u.utilization };
+    },
+  };
+}
+export type LagStats = ReturnType<ReturnType<typeof lagMonitor>['stats']>;
+
+// ---- IPC: the orchestrator sends { id, type, ...payload }, the child answers { id, ok, result | error }.
+
+export interface IpcRequest {
+  id: number;
+  type: string;
+  [k: string]: unknown;
+}
+export interface IpcReply {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+type Handler = (msg: IpcRequest) => unknown;
+
+/** A benchmark child never outlives the orchestrator: it exits when the IPC channel closes. */
+export function exitWithParent(): void {
+  if (!process.send) {
+    console.error('this script is a benchmark child process: run `npm run bench`');
+    process.exit(2);
+  }
+  if (!process.connected) process.exit(2);
+  if (process.listenerCount('disconnect') === 0) process.once('disconnect', () => process.exit(2));
+}
+
+/** Serve requests from the parent. */
+export function serveParent(handlers: Record<string, Handler>): void {
+  exitWithParent();
+  process.on('message', (raw) => {
+    const msg = raw as IpcRequest;
+    const handler = handlers[msg.type];
+    const reply = (r: Omit<IpcReply, 'id'>) => {
+      if (process.connected) process.send?.({ id: msg.id, ...r });
+    };
+    if (!handler) return reply({ ok: false, error: `unknown request ${msg.type}` });
+    Promise.resolve()
+      .then(() => handler(msg))
+      .then(
+        (result) => reply({ ok: true, result }),
+        (err: unknown) => reply({ ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) }),
+      );
+  });
+}
+
+/** Tells the parent something unprompted (readiness). */
+export function notifyParent(type: string, payload: Record<string, unknown>): void {
+  process.send?.({ id: 0, event: type, ...payload });
+}
+
+/** Loopback only: every address the benchmark touches must be in 127.0.0.0/8. */
+export function assertLoopback(hostOrUrl: string): void {
+  const host = /^[a-z]+:\/\//i.test(hostOrUrl) ? new URL(hostOrUrl).hostname : hostOrUrl;
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) throw new Error(`refusing non-loopback address ${host}`);
+}
