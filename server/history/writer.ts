@@ -110,12 +110,14 @@ export class HistoryWriter {
     // Page views of a visit that could not be written are skipped rather than failing the chunk.
     for (const part of chunks(pages, CHUNK)) {
       await this.step(() =>
+        // Ordered by arrival so ids follow it: a trail sorts on (at, id) and two views can share a millisecond.
         this.db.execute(sql`insert into page_view (visit_id, url, title, at)
           select x.visit_id, x.url, x.title, x.at from (values ${sql.join(
-            part.map((p) => sql`(${p.visitId}, ${p.url}, ${p.title}, ${new Date(p.at).toISOString()}::timestamptz)`),
+            part.map((p, i) => sql`(${i}::int, ${p.visitId}, ${p.url}, ${p.title}, ${new Date(p.at).toISOString()}::timestamptz)`),
             sql`, `,
-          )}) as x(visit_id, url, title, at)
-          where exists (select 1 from visit v where v.id = x.visit_id)`),
+          )}) as x(ord, visit_id, url, title, at)
+          where exists (select 1 from visit v where v.id = x.visit_id)
+          order by x.ord`),
       );
     }
     for (const part of chunks([...seen], CHUNK)) {

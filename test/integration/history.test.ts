@@ -4,6 +4,7 @@ import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../drizzle/db';
 import { pageView, site, visit, visitor, workspace } from '../../drizzle/schema';
+import { readVisitorDetails } from '../../server/history/reader';
 import { HistoryWriter, type HistoryEvent, type RecalledVisitor } from '../../server/history/writer';
 import { testDatabases } from '../support/db';
 
@@ -62,5 +63,14 @@ describe.each(testDatabases())('history writer ($name)', (kind) => {
     expect(views!.n).toBe(6001);
     const v1 = (await database.db.select().from(visitor)).find((r) => r.visitorKey === 'visitor-1')!;
     expect(v1.lastSeenAt.getTime()).toBe(at + 5000);
+  });
+
+  it('keeps the order of page views that share a millisecond (the visitor panel trail)', async () => {
+    const at = Date.now() + 2000;
+    const urls = Array.from({ length: 50 }, (_, i) => `https://shop.example/step-${i}`);
+    for (const url of urls) writer.push({ kind: 'page', siteId, visitorKey: 'visitor-2', visitKey: 'visit-2', page: { url, title: 't' }, at });
+    await writer.flush();
+    const details = await readVisitorDetails(database.db, siteId, 'visitor-2', 'visit-2');
+    expect(details.trail.map((p) => p.url)).toEqual(['https://shop.example/2', ...urls]);
   });
 });
