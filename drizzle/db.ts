@@ -35,6 +35,9 @@ async function openPostgres(url: string): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const pool = new Pool({ connectionString: url, max: 10 });
+  // An idle client's connection can drop (PostgreSQL restarts, admin terminates it). Without a
+  // listener that 'error' would crash the process; the pool replaces the client on next use.
+  pool.on('error', (err) => console.error(`[porchlight] PostgreSQL connection lost: ${err.message}`));
   const db = drizzle({ client: pool, schema });
   await migrate(db, { migrationsFolder });
   return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
