@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../drizzle/db';
+import pg from 'pg';
 import { workspace } from '../../drizzle/schema';
+import { freshPostgres } from '../support/db';
 
 describe('PGlite data folder', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'porchlight-db-'));
@@ -20,5 +22,27 @@ describe('PGlite data folder', () => {
     const again = await openDatabase({ dataDir: dir }); // migrations run again: must be a no-op
     expect(await again.db.select().from(workspace)).toEqual([expect.objectContaining({ id: 'ws-1', name: 'Kept' })]);
     await again.close();
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL connections dropping', () => {
+  it('the process survives its idle connections being terminated and keeps using the database', async () => {
+    const fresh = await freshPostgres(process.env.DATABASE_URL!);
+    const database = await openDatabase({ url: fresh.url });
+    try {
+      await database.db.insert(workspace).values({ id: 'ws-a', name: 'Before' });
+      const name = new URL(fresh.url).pathname.slice(1);
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      const killed = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+      await admin.end();
+      expect(killed.rowCount).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 200)); // let the 'error' events arrive: they must not crash us
+      await database.db.insert(workspace).values({ id: 'ws-b', name: 'After' });
+      expect((await database.db.select().from(workspace)).map((w) => w.name).sort()).toEqual(['After', 'Before']);
+    } finally {
+      await database.close();
+      await fresh.drop();
+    }
   });
 });
