@@ -443,6 +443,19 @@ async function serverCpuWindow(server: Child): Promise<() => Promise<number>> {
  * into such a loop, none of it with back-to-back GCs), so a reading taken earlier would bias the
  * per-visitor figure by more than the figure itself at small N.
  */
+/** Heartbeat-only CPU over the idle window, then settled memory: the same for Porchlight and the baseline. */
+async function measureIdle(server: Child, o: { idleSeconds: number; afterRounds: number }) {
+  await server.request('lag-reset');
+  const idleCpu = await serverCpuWindow(server);
+  const idleForeign = foreignCpuWindow();
+  await sleep(o.idleSeconds * 1000);
+  const idleCpuPct = await idleCpu();
+  const idleForeignCpuPct = idleForeign();
+  const idleServer = await server.request<ServerStats>('stats');
+  const after = await settledMemory(server, o.afterRounds);
+  return { idleCpuPct, idleForeignCpuPct, idleServer, mem1: after.mem, rssAfterKb: after.rssKb, settled: after.settled };
+}
+
 async function settledMemory(server: Child, minRounds: number): Promise<{ rssKb: number; mem: Memory; settled: boolean }> {
   const readings: number[] = [];
   const giveUpAt = wall() + minRounds * 1000 + 45_000;
@@ -541,16 +554,7 @@ async function runPorchlight(o: Options, n: number): Promise<PorchlightResult> {
     }, 250);
 
     // 3. idle heartbeat: only engine.io pings (and the presence flusher's empty ticks).
-    await server.request('lag-reset');
-    const idleCpu = await serverCpuWindow(server);
-    const idleForeign = foreignCpuWindow();
-    await sleep(o.idleSeconds * 1000);
-    const idleCpuPct = await idleCpu();
-    const idleForeignCpuPct = idleForeign();
-    const idleServer = await server.request<ServerStats>('stats');
-    const after = await settledMemory(server, o.afterRounds);
-    const mem1 = after.mem;
-    const rssAfterKb = after.rssKb;
+    const { idleCpuPct, idleForeignCpuPct, idleServer, mem1, rssAfterKb, settled: afterSettled } = await measureIdle(server, o);
     log(`porchlight N=${n}: idle CPU ${idleCpuPct.toFixed(2)} %, RSS ${((rssAfterKb - rssBeforeKb) / n).toFixed(2)} KB/visitor`);
 
     // 4. page changes at a steady rate; the measured window follows a warm-up.
@@ -591,7 +595,7 @@ async function runPorchlight(o: Options, n: number): Promise<PorchlightResult> {
       connectServer,
       rssBeforeKb,
       rssAfterKb,
-      rssSettled: before.settled && after.settled,
+      rssSettled: before.settled && afterSettled,
       rssPerVisitorKb: (rssAfterKb - rssBeforeKb) / connect.connected,
       heapPerVisitorKb: (mem1.heapUsed - mem0.heapUsed) / 1024 / connect.connected,
       externalPerVisitorKb: (mem1.external - mem0.external) / 1024 / connect.connected, // external includes arrayBuffers
@@ -639,16 +643,7 @@ async function runBaseline(o: Options, n: number): Promise<BaselineResult> {
     const connectClientsCpuPct = clientsCpu().reduce((a, b) => a + b, 0);
     await waitFor('the baseline to hold every connection', 30_000, async () => (await server.request<ServerStats>('stats')).connected === connect.connected);
     await sleep(2000);
-    await server.request('lag-reset');
-    const idleCpu = await serverCpuWindow(server);
-    const idleForeign = foreignCpuWindow();
-    await sleep(o.idleSeconds * 1000);
-    const idleCpuPct = await idleCpu();
-    const idleForeignCpuPct = idleForeign();
-    const idleServer = await server.request<ServerStats>('stats');
-    const after = await settledMemory(server, o.afterRounds);
-    const mem1 = after.mem;
-    const rssAfterKb = after.rssKb;
+    const { idleCpuPct, idleForeignCpuPct, idleServer, mem1, rssAfterKb, settled: afterSettled } = await measureIdle(server, o);
     const r: BaselineResult = {
       idleForeignCpuPct,
       emptyCpuPct,
@@ -658,7 +653,7 @@ async function runBaseline(o: Options, n: number): Promise<BaselineResult> {
       ...connect,
       rssBeforeKb,
       rssAfterKb,
-      rssSettled: before.settled && after.settled,
+      rssSettled: before.settled && afterSettled,
       rssPerConnKb: (rssAfterKb - rssBeforeKb) / connect.connected,
       heapPerConnKb: (mem1.heapUsed - mem0.heapUsed) / 1024 / connect.connected,
       externalPerConnKb: (mem1.external - mem0.external) / 1024 / connect.connected,
