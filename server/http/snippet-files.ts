@@ -1,7 +1,7 @@
 // Serves the built embed snippet: /embed.js (every customer page loads it) and /embed/*.js
 // (parts loaded on demand). Cross-origin by design, cached briefly, gzipped when accepted.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -24,7 +24,6 @@ export function createSnippetServer(dir: string) {
     cache.set(name, entry);
     return entry;
   };
-  const names = () => (existsSync(dir) ? new Set(readdirSync(dir).filter((f) => f.endsWith('.js'))) : new Set<string>());
 
   const fileFor = (url: string): string | null => {
     const p = url.split('?')[0] ?? '';
@@ -37,7 +36,8 @@ export function createSnippetServer(dir: string) {
     handles: (url: string) => fileFor(url) !== null,
     serve(req: http.IncomingMessage, res: http.ServerResponse): void {
       const name = fileFor(req.url ?? '');
-      const entry = name && names().has(name) ? load(name) : null;
+      // fileFor only yields embed.js or /embed/<a-z0-9->.js names: no path can leave the folder.
+      const entry = name ? load(name) : null;
       const headers: http.OutgoingHttpHeaders = {
         'access-control-allow-origin': '*',
         'cross-origin-resource-policy': 'cross-origin',

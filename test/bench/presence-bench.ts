@@ -443,6 +443,15 @@ async function serverCpuWindow(server: Child): Promise<() => Promise<number>> {
  * into such a loop, none of it with back-to-back GCs), so a reading taken earlier would bias the
  * per-visitor figure by more than the figure itself at small N.
  */
+/** CPU with no visitors yet, then the "before" memory reading: the same for Porchlight and the baseline. */
+async function measureEmpty(server: Child, o: { emptySeconds: number }) {
+  const idle0 = await serverCpuWindow(server);
+  await sleep(o.emptySeconds * 1000);
+  const emptyCpuPct = await idle0();
+  const { mem: mem0, rssKb: rssBeforeKb } = await memoryNow(server);
+  return { emptyCpuPct, mem0, rssBeforeKb };
+}
+
 /** Heartbeat-only CPU over the idle window, then settled memory: the same for Porchlight and the baseline. */
 async function measureIdle(server: Child, o: { idleSeconds: number; afterRounds: number }) {
   await server.request('lag-reset');
@@ -527,10 +536,7 @@ async function runPorchlight(o: Options, n: number): Promise<PorchlightResult> {
     all.push(...gens);
 
     const before = await settling;
-    const idle0 = await serverCpuWindow(server);
-    await sleep(o.emptySeconds * 1000);
-    const emptyCpuPct = await idle0();
-    const { mem: mem0, rssKb: rssBeforeKb } = await memoryNow(server);
+    const { emptyCpuPct, mem0, rssBeforeKb } = await measureEmpty(server, o);
     await server.request('lag-reset');
 
     // 1. connect N visitors; they must all become visible on every dashboard.
@@ -631,10 +637,7 @@ async function runBaseline(o: Options, n: number): Promise<BaselineResult> {
     const gens = await startVisitors(o, n, ready.url, null, `baseline-${n}`);
     all.push(...gens);
     const before = await settling;
-    const idle0 = await serverCpuWindow(server);
-    await sleep(o.emptySeconds * 1000);
-    const emptyCpuPct = await idle0();
-    const { mem: mem0, rssKb: rssBeforeKb } = await memoryNow(server);
+    const { emptyCpuPct, mem0, rssBeforeKb } = await measureEmpty(server, o);
     log(`baseline N=${n}: connecting`);
     const connectCpu = await serverCpuWindow(server);
     const clientsCpu = cpuWindow(gens.map((g) => g.pid));
