@@ -118,6 +118,29 @@ export const pageView = pgTable('page_view', {
   at: ts('at').notNull(),
 }, (t) => [index('page_view_visit_idx').on(t.visitId, t.at)]);
 
+// ---- calls (one row per call, written at invite and at end by server/calls/call-records.ts) ----
+export const call = pgTable('call', {
+  id: text('id').primaryKey(),
+  siteId: text('site_id').notNull().references(() => site.id, { onDelete: 'cascade' }),
+  visitorKey: text('visitor_key').notNull(),
+  /** The agent's user id; kept (not a foreign key) so a removed user's calls stay in the history. */
+  agentId: text('agent_id').notNull(),
+  agentName: text('agent_name').notNull(),
+  video: boolean('video').notNull(),
+  startedAt: ts('started_at').notNull(),
+  answeredAt: ts('answered_at'),
+  endedAt: ts('ended_at'),
+  durationMs: integer('duration_ms'),
+  /** answered | declined | missed | cancelled | failed; null while the call goes on. */
+  outcome: text('outcome', { enum: ['answered', 'declined', 'missed', 'cancelled', 'failed'] }),
+  endedBy: text('ended_by', { enum: ['agent', 'visitor', 'system'] }),
+  reason: text('reason'),
+}, (t) => [
+  index('call_site_started_idx').on(t.siteId, t.startedAt),
+  index('call_visitor_idx').on(t.siteId, t.visitorKey, t.startedAt),
+  index('call_agent_idx').on(t.agentId, t.startedAt),
+]);
+
 export const siteRelations = relations(site, ({ one }) => ({
   workspace: one(workspace, { fields: [site.workspaceId], references: [workspace.id] }),
 }));

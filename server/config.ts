@@ -1,6 +1,7 @@
 // Every setting Porchlight reads from the environment, validated once at start.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseIceServers, type IceOptions } from './calls/ice';
 
 const csv = z
   .string()
@@ -23,6 +24,20 @@ const EnvSchema = z.object({
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(8_000),
   /** Coalescing window for dashboard diffs. */
   PRESENCE_FLUSH_MS: z.coerce.number().int().min(10).max(5_000).default(75),
+  /** How long a call invitation rings before it counts as missed. */
+  CALL_RING_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  /** How long an accepted call may take to connect peer to peer before it counts as failed. */
+  CALL_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(20_000),
+  /** How long a call waits for a visitor whose page is navigating (or whose connection dropped). */
+  CALL_RESUME_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** STUN/TURN servers for calls: JSON RTCIceServer[] or comma-separated URLs. Empty = host candidates only. */
+  ICE_SERVERS: z.string().max(10_000).optional(),
+  /** The TURN server's shared secret (coturn static-auth-secret): per-call credentials are minted with it. */
+  TURN_SECRET: z.string().min(16).optional(),
+  /** Lifetime of minted TURN credentials. */
+  TURN_CREDENTIAL_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3_600),
+  /** "relay" forces every call through TURN (hides each party's IP address from the other). */
+  ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
   /** Demo customer website; 0 picks a free port, "off" disables it. */
   DEMO_PORT: z.string().default('4000'),
   NODE_ENV: z.string().default('production'),
@@ -40,6 +55,14 @@ export interface Config {
   graceMs: number;
   flushMs: number;
   demoPort: number | null;
+  calls: CallConfig;
+}
+
+export interface CallConfig {
+  ringTimeoutMs: number;
+  connectTimeoutMs: number;
+  resumeGraceMs: number;
+  ice: IceOptions;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -61,5 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graceMs: e.PRESENCE_GRACE_MS,
     flushMs: e.PRESENCE_FLUSH_MS,
     demoPort: e.DEMO_PORT === 'off' ? null : Number(e.DEMO_PORT),
+    calls: {
+      ringTimeoutMs: e.CALL_RING_TIMEOUT_MS,
+      connectTimeoutMs: e.CALL_CONNECT_TIMEOUT_MS,
+      resumeGraceMs: e.CALL_RESUME_GRACE_MS,
+      ice: { servers: parseIceServers(e.ICE_SERVERS), turnSecret: e.TURN_SECRET, ttlS: e.TURN_CREDENTIAL_TTL_S, policy: e.ICE_TRANSPORT_POLICY },
+    },
   };
 }

@@ -1,6 +1,6 @@
 // Composes the Porchlight server: one http.Server carrying the Next.js dashboard, better-auth,
 // /embed.js, and socket.io (/visitor for snippets, /agent for dashboards).
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,12 +11,15 @@ import type { Database } from '../drizzle/db';
 import { createAuth } from './auth';
 import type { Config } from './config';
 import { HistoryWriter } from './history/writer';
+import { CallBook, systemClock } from './calls/call-book';
+import { CallRecorder, listCallAgents, listCalls } from './calls/call-records';
 import { PresenceEngine } from './presence/engine';
 import { NAMESPACES, type LiveVisitor } from './protocol';
 import { setServices, type Services } from './services';
 import { isOriginAllowed } from './sites/origins';
 import { SiteStore } from './sites/site-store';
 import { attachAgentNamespace, siteRoom } from './transport/agent-namespace';
+import { createCallTransport } from './transport/call-events';
 import { createSnippetServer } from './http/snippet-files';
 import { attachVisitorNamespace, siteKeyOf } from './transport/visitor-namespace';
 import { openCountryLookup } from './visitors/geo';
@@ -114,8 +117,29 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
 
   const redis = config.redisUrl ? await connectRedis(io, config.redisUrl, presence, log) : null;
   const agentNsp = io.of(NAMESPACES.agent);
-  attachVisitorNamespace(io.of(NAMESPACES.visitor), { sites, presence, history, country, trustedProxies: config.trustedProxies, now, log });
+  const visitorNsp = io.of(NAMESPACES.visitor);
+
+  const callRecords = new CallRecorder(db, log);
+  const callTransport = createCallTransport({ book: () => calls, recorder: callRecords, presence, sites, ice: config.calls.ice, visitorNsp, agentNsp, now, log });
+  const calls = new CallBook({
+    ringTimeoutMs: config.calls.ringTimeoutMs,
+    connectTimeoutMs: config.calls.connectTimeoutMs,
+    resumeGraceMs: config.calls.resumeGraceMs,
+    clock: o.now ? { ...systemClock, now } : systemClock,
+    newId: randomUUID,
+    onEvent: (e) => {
+      try {
+        callTransport.onCallEvent(e);
+      } catch (err) {
+        log('call event failed', err);
+      }
+    },
+  });
+
+  attachVisitorNamespace(visitorNsp, { sites, presence, history, country, trustedProxies: config.trustedProxies, now, log, onConnection: callTransport.onVisitorConnection });
   attachAgentNamespace(agentNsp, {
+    onConnection: callTransport.onAgentConnection,
+    callRecords,
     auth,
     db,
     sites,
@@ -137,7 +161,15 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     }
   }, config.flushMs);
 
-  const services: Services = { auth, db, sites, presence, publicUrl, demo: o.demo ?? null };
+  const services: Services = {
+    auth,
+    db,
+    sites,
+    presence,
+    publicUrl,
+    demo: o.demo ?? null,
+    calls: { list: (f) => listCalls(db, f), agents: (siteIds) => listCallAgents(db, siteIds) },
+  };
   setServices(services);
 
   const authHandler = toNodeHandler(auth);
@@ -185,7 +217,9 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     history,
     close: async () => {
       clearInterval(flusher);
+      calls.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await callRecords.flush();
       await history.stop();
       await redis?.close();
       httpServer.closeAllConnections();

@@ -3,6 +3,8 @@
 // this file holds types only otherwise, so nothing heavy (PGlite, pg) enters Next's bundle.
 import type { Auth } from './auth';
 import type { Db } from '../drizzle/db';
+import type { CallFilter } from './calls/call-records';
+import type { CallRecord } from './protocol';
 import type { PresenceEngine } from './presence/engine';
 import type { SiteStore } from './sites/site-store';
 
@@ -14,6 +16,11 @@ export interface Services {
   /** Where browsers reach this server, e.g. http://localhost:3000. */
   publicUrl: string;
   demo: { url: string; email: string; password: string } | null;
+  /** Stored calls, for the calls history page (the caller passes the user's own site ids). */
+  calls: {
+    list(f: CallFilter): Promise<CallRecord[]>;
+    agents(siteIds: string[]): Promise<{ id: string; name: string }[]>;
+  };
 }
 
 const KEY = Symbol.for('porchlight.services');

@@ -3,6 +3,7 @@ import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../drizzle/db';
 import { pageView, visit, visitor } from '../../drizzle/schema';
 import type { VisitorDetails } from '../protocol';
+import { listCalls } from '../calls/call-records';
 import { visitRowId } from './visit-id';
 
 export async function readVisitorDetails(db: Db, siteId: string, visitorKey: string, currentVisitKey: string | null): Promise<VisitorDetails> {
@@ -29,6 +30,7 @@ export async function readVisitorDetails(db: Db, siteId: string, visitorKey: str
     .where(and(eq(visit.siteId, siteId), eq(visit.visitorKey, visitorKey), currentId ? ne(visit.id, currentId) : undefined))
     .orderBy(desc(visit.startedAt))
     .limit(20);
+  const calls = await listCalls(db, { siteIds: [siteId], visitorId: visitorKey, limit: 20 });
   return {
     visitorId: visitorKey,
     firstSeenAt: who ? who.firstSeenAt.getTime() : null,
@@ -36,5 +38,6 @@ export async function readVisitorDetails(db: Db, siteId: string, visitorKey: str
     trail: trail.map((p) => ({ url: p.url, title: p.title, at: p.at.getTime() })),
     pastVisits: past.map((v) => ({ ...v, startedAt: v.startedAt.getTime(), lastSeenAt: v.lastSeenAt.getTime() })),
     identity: { name: who?.name ?? undefined, email: who?.email ?? undefined, attributes: who?.attributes ?? {} },
+    calls,
   };
 }

@@ -1,6 +1,6 @@
 // The presence engine: who is on each site right now. Pure TypeScript, clock injected,
 // no I/O. The transport feeds it tab events; a flusher drains coalesced diffs per site.
-import type { Device, Identity, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState, Utm } from '../protocol';
+import type { Device, Identity, LiveCall, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState, Utm } from '../protocol';
 import { pathOf, sourceOf } from './source';
 
 export interface TabConnect {
@@ -102,6 +102,7 @@ export class PresenceEngine {
         timeZone: c.timeZone,
         visitCount: Math.max(1, c.visitCount),
         identity: entry?.row.identity ?? { attributes: {} },
+        call: entry?.row.call ?? null,
       };
       entry = { row, visitId: c.visitId, tabs: new Map<string, Tab>(), closedTabs: null, goneAt: null };
       site.visitors.set(c.visitorId, entry);
@@ -185,6 +186,16 @@ export class PresenceEngine {
       email: identity.email ?? cur.email,
       attributes: { ...cur.attributes, ...identity.attributes },
     };
+    site.dirty.add(visitorId);
+    return true;
+  }
+
+  /** The call this visitor is in (or being rung for), shown in their row; null when it ends. */
+  setCall(siteId: string, visitorId: string, call: LiveCall | null): boolean {
+    const site = this.sites.get(siteId);
+    const entry = site?.visitors.get(visitorId);
+    if (!site || !entry) return false;
+    entry.row.call = call;
     site.dirty.add(visitorId);
     return true;
   }

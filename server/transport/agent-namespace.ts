@@ -17,7 +17,7 @@ export interface AgentSocketData {
   name: string;
 }
 
-type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
+export type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
 
 export interface AgentDeps {
   auth: Auth;
@@ -30,6 +30,9 @@ export interface AgentDeps {
   /** Visitors of a site held by other server processes (Redis mode); none in a single process. */
   remoteSnapshot: (siteId: string) => Promise<LiveVisitor[]>;
   log: (msg: string, err?: unknown) => void;
+  callRecords?: { flush(): Promise<void> };
+  /** More handlers for each connected agent socket (calls). */
+  onConnection?: (socket: AgentSocket) => void;
 }
 
 export const siteRoom = (siteId: string) => `site:${siteId}`;
@@ -80,11 +83,13 @@ export function attachAgentNamespace(nsp: Namespace, deps: AgentDeps): void {
       'visitor:details',
       handle(VisitorRefSchema, async ({ siteId, visitorId }) => {
         await ownSite(siteId);
-        await deps.history.flush(); // so the trail includes the page they just opened
+        // So the trail includes the page they just opened, and the calls list the call just ended.
+        await Promise.all([deps.history.flush(), deps.callRecords?.flush()]);
         const details = await readVisitorDetails(deps.db, siteId, visitorId, deps.presence.visitIdOf(siteId, visitorId));
         return { details };
       }, { limiter, onError }),
     );
+    deps.onConnection?.(socket);
   });
 }
 

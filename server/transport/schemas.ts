@@ -52,3 +52,15 @@ export const IdentifySchema = z
 
 export const SiteRefSchema = z.object({ siteId: z.string().uuid() }).strict();
 export const VisitorRefSchema = z.object({ siteId: z.string().uuid(), visitorId: id }).strict();
+
+// ---- calls ----
+const callId = z.string().uuid();
+const CallMediaSchema = z.object({ audio: z.boolean(), video: z.boolean() }).strict();
+const ProblemsSchema = z.array(z.enum(['camera_denied', 'camera_missing', 'microphone_denied', 'microphone_missing'])).max(4);
+
+export const CallRefSchema = z.object({ callId }).strict();
+export const CallStartSchema = z.object({ siteId: z.string().uuid(), visitorId: id, video: z.boolean() }).strict();
+export const CallAcceptSchema = z.object({ callId, media: CallMediaSchema, problems: ProblemsSchema.optional() }).strict();
+/** Opaque to the server (SDP or an ICE candidate as JSON): only its size is checked. */
+export const CallSignalSchema = z.object({ callId, data: z.string().min(1).max(20_000) }).strict();
+export const CallMediaStateSchema = z.object({ callId, audio: z.boolean(), video: z.boolean(), screen: z.boolean().optional() }).strict();

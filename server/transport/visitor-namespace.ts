@@ -20,7 +20,7 @@ export interface VisitorSocketData {
   visitId: string;
 }
 
-type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
+export type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
 
 export interface VisitorDeps {
   sites: SiteStore;
@@ -30,6 +30,8 @@ export interface VisitorDeps {
   trustedProxies: string[];
   now: () => number;
   log: (msg: string, err?: unknown) => void;
+  /** More handlers for each connected visitor socket (calls). */
+  onConnection?: (socket: VisitorSocket) => void;
 }
 
 /** The site key travels in the engine.io query so the HTTP-level check can see it. */
@@ -107,5 +109,6 @@ export function attachVisitorNamespace(nsp: Namespace, deps: VisitorDeps): void 
       presence.disconnectTab(siteId, visitorId, tabId);
       history.push({ kind: 'seen', ...key, at: deps.now() });
     });
+    deps.onConnection?.(socket);
   });
 }

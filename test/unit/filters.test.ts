@@ -37,6 +37,7 @@ function visitor(id: string, o: Partial<Omit<LiveVisitor, 'page'>> & { path?: st
     timeZone: 'Europe/Berlin',
     visitCount: 1,
     identity: { attributes: {} },
+    call: null,
     ...rest,
   };
 }

@@ -35,6 +35,7 @@ function visitor(id: string, path = '/', o: Partial<LiveVisitor> = {}): LiveVisi
     timeZone: 'UTC',
     visitCount: 1,
     identity: { attributes: {} },
+    call: null,
     ...o,
   };
 }

@@ -1,0 +1,322 @@
+// The call state machine: every live call, its two parties, its timers. Plain TypeScript (no
+// socket.io): the transport tells it what sockets did and turns its events into messages.
+//
+//   ringing --accept--> accepted --connected--> connected --hangup/left--> ended
+//      |                   |  (connect timeout: failed)
+//      +-- decline / cancel / ring timeout (missed) / visitor left --> ended
+//
+// Parties are identified by what the server itself knows about their sockets (user id, or site +
+// visitor + tab from the handshake) plus the socket id, never by anything in a payload. Once a
+// visitor tab accepts, only that tab (on whichever socket it has now, after a navigation) is the
+// visitor party. One visitor, one call; one agent, one call.
+import type { CallEnd, CallEndReason, CallMedia, CallOutcome, CallParty, CallPhase, ErrorCode, MediaProblem } from '../protocol';
+
+export interface CallClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: CallClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export interface AgentParty {
+  userId: string;
+  socketId: string;
+}
+export interface VisitorParty {
+  siteId: string;
+  visitorId: string;
+  tabId: string;
+  socketId: string;
+}
+export type Party = ({ kind: 'agent' } & AgentParty) | ({ kind: 'visitor' } & VisitorParty);
+
+export interface Call {
+  id: string;
+  siteId: string;
+  visitorId: string;
+  video: boolean;
+  agent: AgentParty & { name: string };
+  /** The name the visitor sees the call come from (the site's name). */
+  company: string;
+  phase: CallPhase;
+  createdAt: number;
+  expiresAt: number;
+  acceptedAt: number | null;
+  connectedAt: number | null;
+  endedAt: number | null;
+  /** The tab that accepted, and the socket it is on now. */
+  visitor: { tabId: string; socketId: string; media: CallMedia; problems: MediaProblem[] } | null;
+  /** The visitor's page is navigating or reconnecting: waiting for call:rejoin. */
+  away: boolean;
+  /** The visitor said its page is about to navigate: a disconnect then means "wait", not "left". */
+  navigating: boolean;
+  end: CallEnd | null;
+}
+
+export type CallEvent =
+  | { type: 'invited'; call: Call }
+  | { type: 'accepted'; call: Call }
+  | { type: 'connected'; call: Call }
+  | { type: 'away'; call: Call }
+  | { type: 'rejoined'; call: Call }
+  | { type: 'ended'; call: Call; end: CallEnd };
+
+export type CallResult = { ok: true; call: Call } | { ok: false; code: ErrorCode; message: string };
+/** Where a party's signal (or media notice) goes: the other party's socket. */
+export type RelayResult = { ok: true; call: Call; to: { kind: 'agent' | 'visitor'; socketId: string } } | { ok: false; code: ErrorCode; message: string };
+
+export interface CallBookOptions {
+  ringTimeoutMs: number;
+  connectTimeoutMs: number;
+  resumeGraceMs: number;
+  clock: CallClock;
+  newId: () => string;
+  onEvent: (e: CallEvent) => void;
+}
+
+const fail = (code: ErrorCode, message: string) => ({ ok: false as const, code, message });
+const visitorKey = (siteId: string, visitorId: string) => `${siteId}\n${visitorId}`;
+
+export class CallBook {
+  private readonly calls = new Map<string, Call>();
+  private readonly timers = new Map<string, unknown>();
+  private readonly byVisitor = new Map<string, string>();
+  private readonly byAgent = new Map<string, string>();
+
+  constructor(private readonly o: CallBookOptions) {}
+
+  start(p: { siteId: string; visitorId: string; video: boolean; company: string; agent: AgentParty & { name: string } }): CallResult {
+    const busy = this.calls.get(this.byVisitor.get(visitorKey(p.siteId, p.visitorId)) ?? '');
+    if (busy) return fail('busy', busy.agent.userId === p.agent.userId ? 'You are already calling this visitor' : `This visitor is in a call with ${busy.agent.name}`);
+    if (this.byAgent.has(p.agent.userId)) return fail('busy', 'You are already in a call');
+    const now = this.o.clock.now();
+    const call: Call = {
+      id: this.o.newId(),
+      siteId: p.siteId,
+      visitorId: p.visitorId,
+      video: p.video,
+      agent: { ...p.agent },
+      company: p.company,
+      phase: 'ringing',
+      createdAt: now,
+      expiresAt: now + this.o.ringTimeoutMs,
+      acceptedAt: null,
+      connectedAt: null,
+      endedAt: null,
+      visitor: null,
+      away: false,
+      navigating: false,
+      end: null,
+    };
+    this.calls.set(call.id, call);
+    this.byVisitor.set(visitorKey(call.siteId, call.visitorId), call.id);
+    this.byAgent.set(call.agent.userId, call.id);
+    this.timer(call, this.o.ringTimeoutMs, () => this.finish(call, 'missed', 'no_answer', 'system'));
+    this.o.onEvent({ type: 'invited', call });
+    return { ok: true, call };
+  }
+
+  cancel(callId: string, by: AgentParty): CallResult {
+    const call = this.agentCall(callId, by);
+    if (!call.ok) return call;
+    if (call.call.phase !== 'ringing') return fail('invalid_state', 'The call was answered: hang up instead');
+    this.finish(call.call, 'cancelled', 'cancelled', 'agent');
+    return call;
+  }
+
+  decline(callId: string, by: VisitorParty): CallResult {
+    const call = this.visitorCall(callId, by, false);
+    if (!call.ok) return call;
+    if (call.call.phase !== 'ringing') return fail('invalid_state', 'The call is already in progress');
+    this.finish(call.call, 'declined', 'declined', 'visitor');
+    return call;
+  }
+
+  accept(callId: string, by: VisitorParty, media: CallMedia, problems: MediaProblem[]): CallResult {
+    const r = this.visitorCall(callId, by, false);
+    if (!r.ok) return r;
+    const { call } = r;
+    if (call.phase !== 'ringing') return fail('invalid_state', 'The call was already answered');
+    if (!media.audio && !media.video) {
+      // Accepted, but the browser gave neither camera nor microphone: nothing to call with.
+      this.finish(call, 'failed', 'media_unavailable', 'visitor');
+      return fail('gone', 'No camera or microphone could be used');
+    }
+    call.phase = 'accepted';
+    call.acceptedAt = this.o.clock.now();
+    call.visitor = { tabId: by.tabId, socketId: by.socketId, media, problems };
+    this.timer(call, this.o.connectTimeoutMs, () => this.finish(call, 'failed', 'connect_failed', 'system'));
+    this.o.onEvent({ type: 'accepted', call });
+    return { ok: true, call };
+  }
+
+  /** A party's peer connection is up. The first report moves accepted -> connected. */
+  connected(callId: string, by: Party): CallResult {
+    const r = this.party(callId, by);
+    if (!r.ok) return r;
+    const { call } = r;
+    if (call.phase !== 'accepted' && call.phase !== 'connected') return fail('invalid_state', 'The call is not answered');
+    this.clearTimer(call);
+    if (call.phase === 'accepted') {
+      call.phase = 'connected';
+      call.connectedAt = this.o.clock.now();
+      this.o.onEvent({ type: 'connected', call });
+    }
+    return { ok: true, call };
+  }
+
+  /** Who receives a signal (or a media notice) from this party: only the call's other party. */
+  relay(callId: string, from: Party): RelayResult {
+    const r = this.party(callId, from);
+    if (!r.ok) return r;
+    const { call } = r;
+    if (call.phase !== 'accepted' && call.phase !== 'connected') return fail('invalid_state', 'The call is not answered');
+    if (call.away || !call.visitor) return fail('invalid_state', 'The visitor is reconnecting');
+    return from.kind === 'agent'
+      ? { ok: true, call, to: { kind: 'visitor', socketId: call.visitor.socketId } }
+      : { ok: true, call, to: { kind: 'agent', socketId: call.agent.socketId } };
+  }
+
+  hangup(callId: string, by: Party): CallResult {
+    const r = this.party(callId, by);
+    if (!r.ok) return r;
+    const { call } = r;
+    if (call.phase === 'ringing') this.finish(call, by.kind === 'agent' ? 'cancelled' : 'declined', by.kind === 'agent' ? 'cancelled' : 'declined', by.kind);
+    else this.finish(call, 'answered', 'hangup', by.kind);
+    return r;
+  }
+
+  /** The visitor's page is about to navigate within the site: its disconnect will mean "wait". */
+  navigating(callId: string, by: VisitorParty): CallResult {
+    const r = this.party(callId, { kind: 'visitor', ...by });
+    if (!r.ok) return r;
+    r.call.navigating = true;
+    return r;
+  }
+
+  /** The same tab, on its next page, takes the call over. */
+  rejoin(callId: string, by: VisitorParty, media: CallMedia, problems: MediaProblem[]): CallResult {
+    const call = this.calls.get(callId);
+    if (!call) return fail('gone', 'The call has ended');
+    if (!call.visitor || call.siteId !== by.siteId || call.visitorId !== by.visitorId || call.visitor.tabId !== by.tabId) return fail('forbidden', 'Not your call');
+    if (!media.audio && !media.video) {
+      this.finish(call, 'answered', 'media_unavailable', 'visitor');
+      return fail('gone', 'No camera or microphone could be used');
+    }
+    call.visitor = { tabId: by.tabId, socketId: by.socketId, media, problems };
+    call.away = false;
+    call.navigating = false;
+    // The new peers have to connect again: the connect timeout guards that too.
+    this.timer(call, this.o.connectTimeoutMs, () => this.finish(call, call.connectedAt ? 'answered' : 'failed', 'connect_failed', 'system'));
+    this.o.onEvent({ type: 'rejoined', call });
+    return { ok: true, call };
+  }
+
+  /** A visitor socket closed. `closedByPage` means the page itself closed it (tab closed, left the site). */
+  visitorSocketClosed(socketId: string, closedByPage: boolean): void {
+    for (const call of this.calls.values()) {
+      if (call.visitor?.socketId !== socketId) continue;
+      if (closedByPage && !call.navigating) {
+        this.finish(call, 'answered', 'left', 'visitor');
+        continue;
+      }
+      call.away = true;
+      this.timer(call, this.o.resumeGraceMs, () => this.finish(call, 'answered', 'left', 'visitor'));
+      this.o.onEvent({ type: 'away', call });
+    }
+  }
+
+  /** The visitor has no tab open any more: a call still ringing for them is missed. */
+  visitorGone(siteId: string, visitorId: string): void {
+    const call = this.calls.get(this.byVisitor.get(visitorKey(siteId, visitorId)) ?? '');
+    if (call?.phase === 'ringing') this.finish(call, 'missed', 'left', 'visitor');
+  }
+
+  /** The agent's dashboard socket closed: their call ends (there is nobody to talk to). */
+  agentSocketClosed(socketId: string): void {
+    for (const call of this.calls.values()) {
+      if (call.agent.socketId !== socketId) continue;
+      if (call.phase === 'ringing') this.finish(call, 'cancelled', 'left', 'agent');
+      else this.finish(call, 'answered', 'left', 'agent');
+    }
+  }
+
+  get(callId: string): Call | undefined {
+    return this.calls.get(callId);
+  }
+
+  /** The live call this visitor is in or being rung for. */
+  ofVisitor(siteId: string, visitorId: string): Call | undefined {
+    return this.calls.get(this.byVisitor.get(visitorKey(siteId, visitorId)) ?? '');
+  }
+
+  /** The answered call a reconnecting tab belongs to (to tell its new page to rejoin). */
+  ofTab(siteId: string, visitorId: string, tabId: string): Call | undefined {
+    const call = this.ofVisitor(siteId, visitorId);
+    return call?.visitor?.tabId === tabId ? call : undefined;
+  }
+
+  live(): Call[] {
+    return [...this.calls.values()];
+  }
+
+  /** Stop every timer (server shutdown); live calls end as failed. */
+  close(): void {
+    for (const call of [...this.calls.values()]) this.finish(call, call.acceptedAt ? 'answered' : 'failed', 'connect_failed', 'system');
+  }
+
+  private party(callId: string, p: Party): CallResult {
+    return p.kind === 'agent' ? this.agentCall(callId, p) : this.visitorCall(callId, p, true);
+  }
+
+  private agentCall(callId: string, p: AgentParty): CallResult {
+    const call = this.calls.get(callId);
+    if (!call) return fail('gone', 'The call has ended');
+    if (call.agent.userId !== p.userId || call.agent.socketId !== p.socketId) return fail('forbidden', 'Not your call');
+    return { ok: true, call };
+  }
+
+  /** `bound`: the call must have been accepted by this very tab, on this very socket. */
+  private visitorCall(callId: string, p: VisitorParty, bound: boolean): CallResult {
+    const call = this.calls.get(callId);
+    if (!call) return fail('gone', 'The call has ended');
+    if (call.siteId !== p.siteId || call.visitorId !== p.visitorId) return fail('forbidden', 'Not your call');
+    if (call.visitor) {
+      if (call.visitor.tabId !== p.tabId || call.visitor.socketId !== p.socketId) return fail(bound ? 'forbidden' : 'invalid_state', bound ? 'Not your call' : 'The call was answered in another tab');
+    } else if (bound) return fail('invalid_state', 'The call is not answered');
+    return { ok: true, call };
+  }
+
+  private finish(call: Call, outcome: CallOutcome, reason: CallEndReason, by: CallParty): void {
+    if (call.phase === 'ended') return;
+    this.clearTimer(call);
+    const now = this.o.clock.now();
+    call.phase = 'ended';
+    call.endedAt = now;
+    call.end = { callId: call.id, outcome, reason, by, durationMs: call.acceptedAt === null ? null : now - call.acceptedAt };
+    this.calls.delete(call.id);
+    this.byVisitor.delete(visitorKey(call.siteId, call.visitorId));
+    this.byAgent.delete(call.agent.userId);
+    this.o.onEvent({ type: 'ended', call, end: call.end });
+  }
+
+  private timer(call: Call, ms: number, fn: () => void): void {
+    this.clearTimer(call);
+    this.timers.set(call.id, this.o.clock.setTimeout(fn, ms));
+  }
+
+  private clearTimer(call: Call): void {
+    const t = this.timers.get(call.id);
+    if (t !== undefined) this.o.clock.clearTimeout(t);
+    this.timers.delete(call.id);
+  }
+}

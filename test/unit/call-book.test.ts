@@ -1,0 +1,311 @@
+// The call state machine on a hand-driven clock: every transition, timeout, busy and refusal.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CallBook, type CallClock, type CallEvent, type Party, type VisitorParty } from '../../server/calls/call-book';
+
+class ManualClock implements CallClock {
+  t = 1_000_000;
+  private timers = new Map<number, { at: number; fn: () => void }>();
+  private seq = 0;
+  now = () => this.t;
+  setTimeout = (fn: () => void, ms: number) => {
+    const id = ++this.seq;
+    this.timers.set(id, { at: this.t + ms, fn });
+    return id;
+  };
+  clearTimeout = (h: unknown) => void this.timers.delete(h as number);
+  advance(ms: number) {
+    const until = this.t + ms;
+    for (;;) {
+      const due = [...this.timers].filter(([, x]) => x.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this.timers.delete(due[0]);
+      this.t = due[1].at;
+      due[1].fn();
+    }
+    this.t = until;
+  }
+  get pending() {
+    return this.timers.size;
+  }
+}
+
+const RING = 30_000;
+const CONNECT = 20_000;
+const GRACE = 10_000;
+
+const agentA = { userId: 'user-a', socketId: 'sa', name: 'Ana Lima' };
+const agentB = { userId: 'user-b', socketId: 'sb', name: 'Bo' };
+const tab1: VisitorParty = { siteId: 'site-1', visitorId: 'v1', tabId: 't1', socketId: 'vs1' };
+const tab2: VisitorParty = { ...tab1, tabId: 't2', socketId: 'vs2' };
+const A = (p = agentA): Party => ({ kind: 'agent', userId: p.userId, socketId: p.socketId });
+const V = (p: VisitorParty): Party => ({ kind: 'visitor', ...p });
+const AV = { audio: true, video: true };
+
+describe('CallBook', () => {
+  let clock: ManualClock;
+  let events: CallEvent[];
+  let book: CallBook;
+  let ids: number;
+  const types = () => events.map((e) => e.type);
+  const lastEnd = () => {
+    const e = events.at(-1);
+    if (e?.type !== 'ended') throw new Error(`last event is ${e?.type}`);
+    return e.end;
+  };
+  const start = (agent = agentA, visitor = tab1) => {
+    const r = book.start({ siteId: visitor.siteId, visitorId: visitor.visitorId, video: true, company: 'Lumen', agent });
+    if (!r.ok) throw new Error(r.code);
+    return r.call;
+  };
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    events = [];
+    ids = 0;
+    book = new CallBook({ ringTimeoutMs: RING, connectTimeoutMs: CONNECT, resumeGraceMs: GRACE, clock, newId: () => `call-${++ids}`, onEvent: (e) => events.push(e) });
+  });
+
+  it('rings, is accepted, connects and ends on hang-up with its duration', () => {
+    const call = start();
+    expect(call).toMatchObject({ phase: 'ringing', expiresAt: clock.t + RING, company: 'Lumen' });
+    expect(types()).toEqual(['invited']);
+    clock.advance(2_000);
+    expect(book.accept(call.id, tab1, AV, []).ok).toBe(true);
+    expect(call.phase).toBe('accepted');
+    expect(call.visitor).toMatchObject({ tabId: 't1', socketId: 'vs1' });
+    expect(book.connected(call.id, V(tab1)).ok).toBe(true);
+    expect(book.connected(call.id, A()).ok).toBe(true); // the second report changes nothing
+    expect(call.phase).toBe('connected');
+    clock.advance(65_000);
+    expect(book.hangup(call.id, V(tab1)).ok).toBe(true);
+    expect(types()).toEqual(['invited', 'accepted', 'connected', 'ended']);
+    expect(lastEnd()).toEqual({ callId: call.id, outcome: 'answered', reason: 'hangup', by: 'visitor', durationMs: 65_000 });
+    expect(book.get(call.id)).toBeUndefined();
+    expect(clock.pending).toBe(0);
+  });
+
+  it('counts a call nobody answers as missed after the ring timeout, and not before', () => {
+    const call = start();
+    clock.advance(RING - 1);
+    expect(call.phase).toBe('ringing');
+    clock.advance(1);
+    expect(lastEnd()).toMatchObject({ outcome: 'missed', reason: 'no_answer', by: 'system', durationMs: null });
+    expect(book.accept(call.id, tab1, AV, [])).toMatchObject({ ok: false, code: 'gone' });
+  });
+
+  it('records decline and cancel', () => {
+    const c1 = start();
+    expect(book.decline(c1.id, tab1).ok).toBe(true);
+    expect(lastEnd()).toMatchObject({ outcome: 'declined', reason: 'declined', by: 'visitor' });
+    const c2 = start();
+    expect(book.cancel(c2.id, agentA).ok).toBe(true);
+    expect(lastEnd()).toMatchObject({ outcome: 'cancelled', reason: 'cancelled', by: 'agent' });
+    expect(clock.pending).toBe(0);
+  });
+
+  it('one visitor, one call: a second agent is told who the visitor is with', () => {
+    start();
+    const r = book.start({ siteId: 'site-1', visitorId: 'v1', video: false, company: 'Lumen', agent: agentB });
+    expect(r).toMatchObject({ ok: false, code: 'busy', message: 'This visitor is in a call with Ana Lima' });
+    // The same visitor id on another site is someone else.
+    expect(book.start({ siteId: 'site-2', visitorId: 'v1', video: true, company: 'X', agent: agentB }).ok).toBe(true);
+  });
+
+  it('one agent, one call', () => {
+    start();
+    const r = book.start({ siteId: 'site-1', visitorId: 'v9', video: true, company: 'Lumen', agent: agentA });
+    expect(r).toMatchObject({ ok: false, code: 'busy' });
+  });
+
+  it('frees visitor and agent once a call ends', () => {
+    const c = start();
+    book.cancel(c.id, agentA);
+    expect(start().phase).toBe('ringing');
+  });
+
+  it('lets only the first tab accept; the other tab is refused', () => {
+    const call = start();
+    expect(book.accept(call.id, tab1, AV, []).ok).toBe(true);
+    expect(book.accept(call.id, tab2, AV, [])).toMatchObject({ ok: false, code: 'invalid_state' });
+    expect(book.decline(call.id, tab2)).toMatchObject({ ok: false, code: 'invalid_state' });
+    expect(book.hangup(call.id, V(tab2))).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(call.phase).toBe('accepted');
+  });
+
+  it('fails an accepted call whose peers never connect', () => {
+    const call = start();
+    book.accept(call.id, tab1, AV, []);
+    clock.advance(CONNECT);
+    expect(lastEnd()).toMatchObject({ outcome: 'failed', reason: 'connect_failed', by: 'system', durationMs: CONNECT });
+  });
+
+  it('fails a call accepted with neither camera nor microphone, telling why', () => {
+    const call = start();
+    const r = book.accept(call.id, tab1, { audio: false, video: false }, ['camera_denied', 'microphone_denied']);
+    expect(r).toMatchObject({ ok: false, code: 'gone' });
+    expect(lastEnd()).toMatchObject({ outcome: 'failed', reason: 'media_unavailable', by: 'visitor' });
+  });
+
+  it('keeps the visitor\'s media problems for the agent', () => {
+    const call = start();
+    book.accept(call.id, tab1, { audio: true, video: false }, ['camera_denied']);
+    expect(call.visitor?.problems).toEqual(['camera_denied']);
+  });
+
+  describe('relay authorization', () => {
+    it('relays only between the two parties of an answered call', () => {
+      const call = start();
+      // Ringing: no signal may flow yet (nothing leaves the visitor's browser before accept).
+      expect(book.relay(call.id, A())).toMatchObject({ ok: false, code: 'invalid_state' });
+      expect(book.relay(call.id, V(tab1))).toMatchObject({ ok: false, code: 'invalid_state' });
+      book.accept(call.id, tab1, AV, []);
+      expect(book.relay(call.id, A())).toMatchObject({ ok: true, to: { kind: 'visitor', socketId: 'vs1' } });
+      expect(book.relay(call.id, V(tab1))).toMatchObject({ ok: true, to: { kind: 'agent', socketId: 'sa' } });
+    });
+
+    it('refuses everyone else', () => {
+      const call = start();
+      book.accept(call.id, tab1, AV, []);
+      const refused: Party[] = [
+        A(agentB), // another agent
+        { kind: 'agent', userId: agentA.userId, socketId: 'other-tab-of-ana' }, // the same agent, another socket
+        V({ ...tab1, visitorId: 'v2', socketId: 'vs9' }), // another visitor
+        V({ ...tab1, siteId: 'site-2' }), // same ids on another site
+        V(tab2), // another tab of the same visitor
+        V({ ...tab1, socketId: 'stale' }), // the right tab on a socket that is not the bound one
+      ];
+      for (const p of refused) expect(book.relay(call.id, p), JSON.stringify(p)).toMatchObject({ ok: false, code: 'forbidden' });
+      for (const p of refused) expect(book.hangup(call.id, p).ok).toBe(false);
+      expect(call.phase).toBe('accepted');
+    });
+
+    it('refuses an unknown or ended call id', () => {
+      expect(book.relay('nope', A())).toMatchObject({ ok: false, code: 'gone' });
+      const call = start();
+      book.accept(call.id, tab1, AV, []);
+      book.hangup(call.id, A());
+      expect(book.relay(call.id, A())).toMatchObject({ ok: false, code: 'gone' });
+      expect(book.relay(call.id, V(tab1))).toMatchObject({ ok: false, code: 'gone' });
+    });
+
+    it('refuses cancel from anyone but the calling agent, and after answer', () => {
+      const call = start();
+      expect(book.cancel(call.id, { userId: agentB.userId, socketId: agentB.socketId })).toMatchObject({ ok: false, code: 'forbidden' });
+      book.accept(call.id, tab1, AV, []);
+      expect(book.cancel(call.id, agentA)).toMatchObject({ ok: false, code: 'invalid_state' });
+    });
+
+    it('refuses a decline or accept from another visitor', () => {
+      const call = start();
+      const stranger = { ...tab1, visitorId: 'v2', socketId: 'x' };
+      expect(book.decline(call.id, stranger)).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(book.accept(call.id, stranger, AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(call.phase).toBe('ringing');
+    });
+  });
+
+  describe('visitor navigation and leaving', () => {
+    const connectedCall = () => {
+      const call = start();
+      book.accept(call.id, tab1, AV, []);
+      book.connected(call.id, V(tab1));
+      return call;
+    };
+
+    it('waits for the next page after call:navigating, then hands the call to it', () => {
+      const call = connectedCall();
+      expect(book.navigating(call.id, tab1).ok).toBe(true);
+      book.visitorSocketClosed('vs1', true);
+      expect(call.away).toBe(true);
+      expect(types().at(-1)).toBe('away');
+      // While away, nothing is relayed to the old socket.
+      expect(book.relay(call.id, A())).toMatchObject({ ok: false, code: 'invalid_state' });
+      expect(book.ofTab('site-1', 'v1', 't1')).toBe(call);
+      clock.advance(GRACE - 1);
+      const next = { ...tab1, socketId: 'vs1-next' };
+      expect(book.rejoin(call.id, next, AV, []).ok).toBe(true);
+      expect(types().at(-1)).toBe('rejoined');
+      expect(book.relay(call.id, A())).toMatchObject({ ok: true, to: { socketId: 'vs1-next' } });
+      // The old socket has no say any more.
+      expect(book.hangup(call.id, V(tab1))).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(book.connected(call.id, V(next)).ok).toBe(true);
+      clock.advance(CONNECT * 3);
+      expect(call.phase).toBe('connected'); // the new peers connected: no timer left to end it...
+    });
+
+    it('...unless the new peers never connect', () => {
+      const call = connectedCall();
+      book.navigating(call.id, tab1);
+      book.visitorSocketClosed('vs1', true);
+      book.rejoin(call.id, { ...tab1, socketId: 'n' }, AV, []);
+      clock.advance(CONNECT);
+      expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'connect_failed' });
+    });
+
+    it('ends the call once the grace period passes without the next page', () => {
+      const call = connectedCall();
+      book.navigating(call.id, tab1);
+      book.visitorSocketClosed('vs1', true);
+      clock.advance(GRACE);
+      expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'left', by: 'visitor' });
+      expect(book.rejoin(call.id, { ...tab1, socketId: 'late' }, AV, [])).toMatchObject({ ok: false, code: 'gone' });
+    });
+
+    it('ends at once when the page closes its socket without navigating (tab closed)', () => {
+      connectedCall();
+      book.visitorSocketClosed('vs1', true);
+      expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'left', by: 'visitor' });
+    });
+
+    it('waits when the connection drops (network), not closed by the page', () => {
+      const call = connectedCall();
+      book.visitorSocketClosed('vs1', false);
+      expect(call.phase).toBe('connected');
+      expect(call.away).toBe(true);
+    });
+
+    it('lets only the same tab of the same visitor rejoin', () => {
+      const call = connectedCall();
+      book.navigating(call.id, tab1);
+      book.visitorSocketClosed('vs1', true);
+      expect(book.rejoin(call.id, { ...tab2, socketId: 'z' }, AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(book.rejoin(call.id, { ...tab1, visitorId: 'v2', socketId: 'z' }, AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(call.away).toBe(true);
+    });
+
+    it('a closed socket of a tab that is not in the call changes nothing', () => {
+      const call = connectedCall();
+      book.visitorSocketClosed('vs2', true);
+      expect(call.phase).toBe('connected');
+      expect(call.away).toBe(false);
+    });
+
+    it('a ringing call for a visitor who left every tab is missed', () => {
+      start();
+      book.visitorGone('site-1', 'v1');
+      expect(lastEnd()).toMatchObject({ outcome: 'missed', reason: 'left', by: 'visitor' });
+    });
+  });
+
+  it('ends the agent\'s call when their dashboard socket closes', () => {
+    const ringing = start();
+    book.agentSocketClosed('sa');
+    expect(lastEnd()).toMatchObject({ callId: ringing.id, outcome: 'cancelled', reason: 'left', by: 'agent' });
+    const call = start();
+    book.accept(call.id, tab1, AV, []);
+    book.agentSocketClosed('sb'); // someone else's socket
+    expect(call.phase).toBe('accepted');
+    book.agentSocketClosed('sa');
+    expect(lastEnd()).toMatchObject({ callId: call.id, outcome: 'answered', reason: 'left', by: 'agent' });
+  });
+
+  it('hanging up while ringing is a cancel (agent) or a decline (visitor)', () => {
+    const c1 = start();
+    book.hangup(c1.id, A());
+    expect(lastEnd()).toMatchObject({ outcome: 'cancelled' });
+    const c2 = start();
+    book.hangup(c2.id, V(tab1));
+    // The visitor has not accepted on any socket: hangup requires a bound tab.
+    expect(c2.phase).toBe('ringing');
+  });
+});
