@@ -120,6 +120,10 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   const visitorNsp = io.of(NAMESPACES.visitor);
 
   const callRecords = new CallRecorder(db, log);
+  if (!config.redisUrl) {
+    const closed = await callRecords.closeInterrupted(now());
+    if (closed) log(`closed ${closed} call record(s) left open by the previous run`);
+  }
   const callTransport = createCallTransport({ book: () => calls, recorder: callRecords, presence, sites, ice: config.calls.ice, visitorNsp, agentNsp, now, log });
   const calls = new CallBook({
     ringTimeoutMs: config.calls.ringTimeoutMs,

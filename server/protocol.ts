@@ -179,7 +179,8 @@ export type CallEndReason =
   | 'left' // the visitor closed the tab / left the site, or the agent's dashboard went away
   | 'connect_failed' // accepted, but the peers never connected in time
   | 'media_unavailable' // the visitor could use neither camera nor microphone
-  | 'answered_elsewhere'; // (visitor tabs only) another tab of this visitor took the call
+  | 'answered_elsewhere' // (visitor tabs only) another tab of this visitor took the call
+  | 'interrupted'; // (records only) the server stopped during the call
 
 export interface CallMedia {
   audio: boolean;

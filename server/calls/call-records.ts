@@ -1,7 +1,7 @@
 // Call records: one row per call, inserted when it starts ringing and completed when it ends, so
 // a call in progress is visible in the history too. Writes are queued off the signaling path: a
 // slow database never delays a call, and a failed write is logged, not thrown at anyone.
-import { and, desc, eq, ilike, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../drizzle/db';
 import { call as callTable, site, visitor } from '../../drizzle/schema';
 import type { CallEndReason, CallOutcome, CallRecord } from '../protocol';
@@ -37,6 +37,19 @@ export class CallRecorder {
       reason: end.reason,
     };
     this.enqueue(() => this.db.update(callTable).set(values).where(eq(callTable.id, call.id)));
+  }
+
+  /**
+   * Calls a previous run of this server left open (it stopped mid-call) are over: nobody can
+   * be in them any more. Only for a single process: in a cluster another process may hold them.
+   */
+  async closeInterrupted(now: number): Promise<number> {
+    const rows = await this.db
+      .update(callTable)
+      .set({ endedAt: new Date(now), outcome: sql`case when ${callTable.answeredAt} is null then 'failed' else 'answered' end`, endedBy: 'system', reason: 'interrupted' })
+      .where(isNull(callTable.endedAt))
+      .returning({ id: callTable.id });
+    return rows.length;
   }
 
   /** Resolves once every write queued so far is done (tests, shutdown). */
