@@ -367,4 +367,20 @@ describe.each(testDatabases())('calls ($name)', (kind) => {
       await s2.close();
     }
   });
+
+  it('closes the records of calls a stopped server left open when it starts again', async () => {
+    const now = new Date();
+    await database.db.insert(callTable).values([
+      { id: '11111111-1111-4111-8111-111111111111', siteId: site.id, visitorKey: 'visitor-left-open', agentId: ana.userId, agentName: 'Ana Lima', video: true, startedAt: now },
+      { id: '22222222-2222-4222-8222-222222222222', siteId: site.id, visitorKey: 'visitor-left-open', agentId: ana.userId, agentName: 'Ana Lima', video: true, startedAt: now, answeredAt: now },
+    ]);
+    const again = await startTestServer(database);
+    try {
+      const rows = await server.services.calls.list({ siteIds: [site.id], visitorId: 'visitor-left-open', limit: 10 });
+      expect(rows.map((r) => [r.outcome, r.reason, r.endedBy]).sort()).toEqual([['answered', 'interrupted', 'system'], ['failed', 'interrupted', 'system']]);
+      expect(rows.every((r) => r.endedAt !== null)).toBe(true);
+    } finally {
+      await again.close();
+    }
+  });
 });
