@@ -124,7 +124,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     const closed = await callRecords.closeInterrupted(now());
     if (closed) log(`closed ${closed} call record(s) left open by the previous run`);
   }
-  const callTransport = createCallTransport({ book: () => calls, recorder: callRecords, presence, sites, ice: config.calls.ice, visitorNsp, agentNsp, now, log });
+  const callTransport = createCallTransport({ book: () => calls, recorder: callRecords, presence, sites, ice: config.calls.ice, visitorNsp, agentNsp, cluster: !!redis, now, log });
   const calls = new CallBook({
     ringTimeoutMs: config.calls.ringTimeoutMs,
     connectTimeoutMs: config.calls.connectTimeoutMs,

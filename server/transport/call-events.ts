@@ -1,12 +1,19 @@
 // Wires calls to socket.io: the call:* events of both namespaces go through zod and the
 // CallBook, and the CallBook's events become messages to the two parties of a call only.
 // Signals are relayed as the exact string that came in, to one socket id the CallBook chose.
+//
+// Several processes (Redis): a call lives in the CallBook of the process where the agent
+// started it. An operation that arrives on another process (the visitor's tab is connected
+// elsewhere) is forwarded to all processes and carried out by the one holding the call; messages
+// reach sockets on any process through the Redis adapter. Every process keeps a small directory
+// of the calls held elsewhere (who is ringing or in a call), so a visitor's reconnecting tab,
+// the busy check and the live table need no cross-process request.
 import type { Namespace, Socket } from 'socket.io';
 import type { CallBook, CallEvent, Party, VisitorParty } from '../calls/call-book';
 import type { CallRecorder } from '../calls/call-records';
 import { iceFor, type IceOptions } from '../calls/ice';
 import type { PresenceEngine } from '../presence/engine';
-import type { AgentClientEvents, AgentServerEvents, CallInvite, VisitorClientEvents, VisitorServerEvents } from '../protocol';
+import type { AgentClientEvents, AgentServerEvents, CallInvite, CallMedia, ErrorCode, IceConfig, LiveCall, MediaProblem, VisitorClientEvents, VisitorServerEvents } from '../protocol';
 import type { SiteStore } from '../sites/site-store';
 import type { AgentSocketData } from './agent-namespace';
 import { ClientError, handle, tokenBucket } from './handler';
@@ -36,9 +43,37 @@ export interface CallTransportDeps {
   ice: IceOptions;
   visitorNsp: Namespace;
   agentNsp: Namespace;
+  /** Several processes share calls over the Redis adapter. */
+  cluster: boolean;
   now: () => number;
   log: (msg: string, err?: unknown) => void;
 }
+
+/** What every process knows about a visitor's call, wherever it is held. */
+interface CallSummary {
+  siteId: string;
+  visitorId: string;
+  invite: CallInvite;
+  /** Set once a tab accepted. */
+  tabId: string | null;
+  acceptedAt: number | null;
+  media: CallMedia | null;
+}
+
+/** A call operation, carried out where the call is held (this process or another). */
+type CallOp =
+  | { op: 'accept' | 'rejoin'; callId: string; party: VisitorParty; media: CallMedia; problems: MediaProblem[] }
+  | { op: 'decline' | 'navigating'; callId: string; party: VisitorParty }
+  | { op: 'connected' | 'hangup'; callId: string; party: Party }
+  | { op: 'cancel'; callId: string; party: { userId: string; socketId: string } }
+  | { op: 'signal'; callId: string; party: Party; data: string }
+  | { op: 'media'; callId: string; party: Party; audio: boolean; video: boolean; screen?: boolean };
+type OpResult = { ok: true; ice?: IceConfig } | { ok: false; code: ErrorCode; message?: string };
+
+const OP_EVENT = 'call:op';
+const CLOSED_EVENT = 'call:visitor-closed';
+const DIRECTORY_EVENT = 'call:directory';
+const key = (siteId: string, visitorId: string) => `${siteId}\n${visitorId}`;
 
 export function createCallTransport(d: CallTransportDeps) {
   const toVisitors = (siteId: string, visitorId: string) => d.visitorNsp.to(visitorRoom(siteId, visitorId));
@@ -50,6 +85,27 @@ export function createCallTransport(d: CallTransportDeps) {
     video: call.video,
     expiresAt: call.expiresAt,
   });
+  const summaryOf = (call: CallEvent['call']): CallSummary => ({
+    siteId: call.siteId,
+    visitorId: call.visitorId,
+    invite: inviteOf(call),
+    tabId: call.visitor?.tabId ?? null,
+    acceptedAt: call.acceptedAt,
+    media: call.visitor?.media ?? null,
+  });
+  const liveCallOf = (s: CallSummary): LiveCall => ({ callId: s.invite.callId, agentName: s.invite.agent.name, phase: s.acceptedAt === null ? 'ringing' : 'in-call' });
+
+  /** Calls held by other processes, by visitor. */
+  const directory = new Map<string, CallSummary>();
+  const currentCall = (siteId: string, visitorId: string): CallSummary | undefined => {
+    const local = d.book().ofVisitor(siteId, visitorId);
+    return local ? summaryOf(local) : directory.get(key(siteId, visitorId));
+  };
+
+  const publish = (siteId: string, visitorId: string, summary: CallSummary | null): void => {
+    d.presence.setCall(siteId, visitorId, summary ? liveCallOf(summary) : null);
+    if (d.cluster) d.agentNsp.serverSideEmit(DIRECTORY_EVENT, { siteId, visitorId, summary });
+  };
 
   /** The CallBook's events, turned into messages, live-table updates and records. */
   const onCallEvent = (e: CallEvent): void => {
@@ -57,7 +113,7 @@ export function createCallTransport(d: CallTransportDeps) {
     switch (e.type) {
       case 'invited':
         toVisitors(call.siteId, call.visitorId).emit('call:invite', inviteOf(call));
-        d.presence.setCall(call.siteId, call.visitorId, { callId: call.id, agentName: call.agent.name, phase: 'ringing' });
+        publish(call.siteId, call.visitorId, summaryOf(call));
         d.recorder.started(call);
         return;
       case 'accepted': {
@@ -66,7 +122,7 @@ export function createCallTransport(d: CallTransportDeps) {
         d.agentNsp.to(call.agent.socketId).emit('call:accepted', { callId: call.id, ice: iceForParty(call.id, 'a'), media: v.media, problems: v.problems });
         // The visitor's other tabs stop ringing.
         toVisitors(call.siteId, call.visitorId).except(v.socketId).emit('call:ended', { callId: call.id, outcome: 'answered', reason: 'answered_elsewhere', by: 'visitor', durationMs: null });
-        d.presence.setCall(call.siteId, call.visitorId, { callId: call.id, agentName: call.agent.name, phase: 'in-call' });
+        publish(call.siteId, call.visitorId, summaryOf(call));
         d.recorder.answered(call);
         return;
       }
@@ -79,86 +135,141 @@ export function createCallTransport(d: CallTransportDeps) {
         const v = call.visitor;
         if (!v) return;
         d.agentNsp.to(call.agent.socketId).emit('call:rejoined', { callId: call.id, ice: iceForParty(call.id, 'a'), media: v.media, problems: v.problems });
+        publish(call.siteId, call.visitorId, summaryOf(call));
         return;
       }
       case 'ended':
         d.agentNsp.to(call.agent.socketId).emit('call:ended', e.end);
         toVisitors(call.siteId, call.visitorId).emit('call:ended', e.end);
-        d.presence.setCall(call.siteId, call.visitorId, null);
+        publish(call.siteId, call.visitorId, null);
         d.recorder.ended(call);
         return;
     }
   };
 
-  /** Turns a refused CallBook result into the ack's error. */
-  const must = <T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> => {
-    if (!r.ok) {
-      const f = r as unknown as { code: ConstructorParameters<typeof ClientError>[0]; message: string };
-      throw new ClientError(f.code, f.message);
+  /** Carries out an operation on a call this process holds. */
+  const execute = (o: CallOp): OpResult => {
+    const book = d.book();
+    const refuse = (r: { ok: false; code: ErrorCode; message: string }): OpResult => ({ ok: false, code: r.code, message: r.message });
+    switch (o.op) {
+      case 'accept':
+      case 'rejoin': {
+        const r = o.op === 'accept' ? book.accept(o.callId, o.party, o.media, o.problems) : book.rejoin(o.callId, o.party, o.media, o.problems);
+        return r.ok ? { ok: true, ice: iceForParty(r.call.id, 'v') } : refuse(r);
+      }
+      case 'decline':
+      case 'navigating': {
+        const r = o.op === 'decline' ? book.decline(o.callId, o.party) : book.navigating(o.callId, o.party);
+        return r.ok ? { ok: true } : refuse(r);
+      }
+      case 'connected':
+      case 'hangup': {
+        const r = o.op === 'connected' ? book.connected(o.callId, o.party) : book.hangup(o.callId, o.party);
+        return r.ok ? { ok: true } : refuse(r);
+      }
+      case 'cancel': {
+        const r = book.cancel(o.callId, o.party);
+        return r.ok ? { ok: true } : refuse(r);
+      }
+      case 'signal':
+      case 'media': {
+        const r = book.relay(o.callId, o.party);
+        if (!r.ok) return refuse(r);
+        const nsp = r.to.kind === 'agent' ? d.agentNsp : d.visitorNsp;
+        if (o.op === 'signal') nsp.to(r.to.socketId).emit('call:signal', { callId: o.callId, data: o.data });
+        else nsp.to(r.to.socketId).emit('call:media', { callId: o.callId, audio: o.audio, video: o.video, ...(o.screen === undefined ? {} : { screen: o.screen }) });
+        return { ok: true };
+      }
     }
-    return r as Extract<T, { ok: true }>;
+  };
+
+  /** Here if this process holds the call, else on the process that does. */
+  const run = async (o: CallOp): Promise<OpResult> => {
+    if (d.book().get(o.callId) || !d.cluster) return execute(o);
+    let replies: (OpResult | { notMine: true })[] = [];
+    try {
+      replies = (await d.agentNsp.serverSideEmitWithAck(OP_EVENT, o)) as typeof replies;
+    } catch (err) {
+      d.log('call operation not answered by every process', err);
+    }
+    return replies.find((r): r is OpResult => !('notMine' in r)) ?? { ok: false, code: 'gone', message: 'The call has ended' };
+  };
+  const must = async (o: CallOp): Promise<{ ice?: IceConfig }> => {
+    const r = await run(o);
+    if (!r.ok) throw new ClientError(r.code, r.message);
+    return r.ice ? { ice: r.ice } : {};
+  };
+
+  if (d.cluster) {
+    d.agentNsp.on(OP_EVENT, (o: CallOp, reply: (r: OpResult | { notMine: true }) => void) => {
+      try {
+        reply(d.book().get(o.callId) ? execute(o) : { notMine: true });
+      } catch (err) {
+        d.log('forwarded call operation failed', err);
+        reply({ ok: false, code: 'internal' });
+      }
+    });
+    d.agentNsp.on(CLOSED_EVENT, (p: { socketId: string; closedByPage: boolean; siteId: string; visitorId: string; tabsLeft: boolean }) => visitorClosed(p));
+    d.agentNsp.on(DIRECTORY_EVENT, (p: { siteId: string; visitorId: string; summary: CallSummary | null }) => {
+      if (p.summary) directory.set(key(p.siteId, p.visitorId), p.summary);
+      else directory.delete(key(p.siteId, p.visitorId));
+      d.presence.setCall(p.siteId, p.visitorId, p.summary ? liveCallOf(p.summary) : null);
+    });
+  }
+
+  const visitorClosed = (p: { socketId: string; closedByPage: boolean; siteId: string; visitorId: string; tabsLeft: boolean }): void => {
+    const book = d.book();
+    book.visitorSocketClosed(p.socketId, p.closedByPage);
+    if (!p.tabsLeft) book.visitorGone(p.siteId, p.visitorId);
   };
 
   const onVisitorConnection = (socket: VisitorSocket): void => {
     const { siteId, visitorId, tabId } = socket.data;
-    const visitor = (): VisitorParty => ({ siteId, visitorId, tabId, socketId: socket.id });
-    const me = (): Party => ({ kind: 'visitor', ...visitor() });
+    const party = (): VisitorParty => ({ siteId, visitorId, tabId, socketId: socket.id });
     const limiter = tokenBucket(30, 120);
     const onError = (err: unknown) => d.log('visitor call event failed', err);
     const opts = { limiter, onError };
     void socket.join(visitorRoom(siteId, visitorId));
 
     // A tab that comes back mid-call (its next page) is told to rejoin; a new tab of a visitor
-    // being rung rings too.
-    const current = d.book().ofVisitor(siteId, visitorId);
-    if (current?.visitor?.tabId === tabId && current.acceptedAt !== null) {
-      socket.emit('call:ongoing', { ...inviteOf(current), acceptedAt: current.acceptedAt, media: current.visitor.media });
-    } else if (current?.phase === 'ringing') {
-      socket.emit('call:invite', inviteOf(current));
+    // being rung rings too. Either way the live row shows the call (the row may be new here).
+    const current = currentCall(siteId, visitorId);
+    if (current) {
+      d.presence.setCall(siteId, visitorId, liveCallOf(current));
+      if (current.tabId === tabId && current.acceptedAt !== null && current.media) socket.emit('call:ongoing', { ...current.invite, acceptedAt: current.acceptedAt, media: current.media });
+      else if (current.acceptedAt === null) socket.emit('call:invite', current.invite);
     }
 
-    socket.on(
-      'call:accept',
-      handle(CallAcceptSchema, (p) => {
-        const { call } = must(d.book().accept(p.callId, visitor(), p.media, p.problems ?? []));
-        return { ice: iceForParty(call.id, 'v') };
-      }, opts),
-    );
-    socket.on(
-      'call:rejoin',
-      handle(CallAcceptSchema, (p) => {
-        const { call } = must(d.book().rejoin(p.callId, visitor(), p.media, p.problems ?? []));
-        return { ice: iceForParty(call.id, 'v') };
-      }, opts),
-    );
-    socket.on(
-      'call:decline',
-      handle(CallRefSchema, (p) => {
-        must(d.book().decline(p.callId, visitor()));
-        return {};
-      }, opts),
-    );
-    socket.on(
-      'call:navigating',
-      handle(CallRefSchema, (p) => {
-        must(d.book().navigating(p.callId, visitor()));
-        return {};
-      }, opts),
-    );
-    wirePartyEvents(socket as unknown as PartySocket, me, d, opts, must);
+    socket.on('call:accept', handle(CallAcceptSchema, (p) => must({ op: 'accept', callId: p.callId, party: party(), media: p.media, problems: p.problems ?? [] }), opts));
+    socket.on('call:rejoin', handle(CallAcceptSchema, (p) => must({ op: 'rejoin', callId: p.callId, party: party(), media: p.media, problems: p.problems ?? [] }), opts));
+    socket.on('call:decline', handle(CallRefSchema, (p) => must({ op: 'decline', callId: p.callId, party: party() }), opts));
+    socket.on('call:navigating', handle(CallRefSchema, (p) => must({ op: 'navigating', callId: p.callId, party: party() }), opts));
+    wirePartyEvents(socket as unknown as PartySocket, () => ({ kind: 'visitor', ...party() }), must, opts);
 
-    socket.on('disconnect', (reason) => {
-      const book = d.book();
+    socket.on('disconnect', async (reason) => {
+      if (!currentCall(siteId, visitorId)) return;
       // "client namespace disconnect": the page closed its socket itself (pagehide), i.e. the
       // tab closed or left; anything else (network, server) may come back.
-      book.visitorSocketClosed(socket.id, reason === 'client namespace disconnect');
-      if (!d.visitorNsp.adapter.rooms.get(visitorRoom(siteId, visitorId))?.size) book.visitorGone(siteId, visitorId);
+      const closedByPage = reason === 'client namespace disconnect';
+      try {
+        const p = { socketId: socket.id, closedByPage, siteId, visitorId, tabsLeft: await visitorOnline(siteId, visitorId) };
+        visitorClosed(p);
+        if (d.cluster && directory.has(key(siteId, visitorId))) d.agentNsp.serverSideEmit(CLOSED_EVENT, p);
+      } catch (err) {
+        d.log('visitor call disconnect failed', err);
+      }
     });
+  };
+
+  /** Whether the visitor has a tab connected to any process. */
+  const visitorOnline = async (siteId: string, visitorId: string): Promise<boolean> => {
+    if (d.visitorNsp.adapter.rooms.get(visitorRoom(siteId, visitorId))?.size) return true;
+    if (!d.cluster) return false;
+    return (await d.visitorNsp.in(visitorRoom(siteId, visitorId)).fetchSockets()).length > 0;
   };
 
   const onAgentConnection = (socket: AgentSocket): void => {
     const { userId, name } = socket.data;
-    const me = (): Party => ({ kind: 'agent', userId, socketId: socket.id });
     const limiter = tokenBucket(30, 120);
     const onError = (err: unknown) => d.log('agent call event failed', err);
     const opts = { limiter, onError };
@@ -168,19 +279,18 @@ export function createCallTransport(d: CallTransportDeps) {
       handle(CallStartSchema, async (p) => {
         const site = await d.sites.getForUser(userId, p.siteId);
         if (!site) throw new ClientError('forbidden', 'not your site');
-        if (!d.visitorNsp.adapter.rooms.get(visitorRoom(p.siteId, p.visitorId))?.size) throw new ClientError('not_found', 'This visitor is not on the site any more');
-        const { call } = must(d.book().start({ siteId: p.siteId, visitorId: p.visitorId, video: p.video, company: site.name, agent: { userId, name, socketId: socket.id } }));
+        const elsewhere = directory.get(key(p.siteId, p.visitorId));
+        if (elsewhere) throw new ClientError('busy', `This visitor is in a call with ${elsewhere.invite.agent.name}`);
+        if (!(await visitorOnline(p.siteId, p.visitorId))) throw new ClientError('not_found', 'This visitor is not on the site any more');
+        const r = d.book().start({ siteId: p.siteId, visitorId: p.visitorId, video: p.video, company: site.name, agent: { userId, name, socketId: socket.id } });
+        if (!r.ok) throw new ClientError(r.code, r.message);
+        const { call } = r;
         return { call: { callId: call.id, siteId: call.siteId, visitorId: call.visitorId, video: call.video, phase: call.phase, createdAt: call.createdAt, expiresAt: call.expiresAt } };
       }, opts),
     );
-    socket.on(
-      'call:cancel',
-      handle(CallRefSchema, (p) => {
-        must(d.book().cancel(p.callId, { userId, socketId: socket.id }));
-        return {};
-      }, opts),
-    );
-    wirePartyEvents(socket as unknown as PartySocket, me, d, opts, must);
+    socket.on('call:cancel', handle(CallRefSchema, (p) => must({ op: 'cancel', callId: p.callId, party: { userId, socketId: socket.id } }), opts));
+    wirePartyEvents(socket as unknown as PartySocket, () => ({ kind: 'agent', userId, socketId: socket.id }), must, opts);
+    // The agent's calls are always held by this process (they started them here).
     socket.on('disconnect', () => d.book().agentSocketClosed(socket.id));
   };
 
@@ -193,39 +303,14 @@ type PartySocket = Socket<Pick<AgentClientEvents, 'call:signal' | 'call:connecte
 function wirePartyEvents(
   socket: PartySocket,
   me: () => Party,
-  d: CallTransportDeps,
+  must: (o: CallOp) => Promise<object>,
   opts: { limiter: () => boolean; onError: (err: unknown) => void },
-  must: <T extends { ok: boolean }>(r: T) => Extract<T, { ok: true }>,
 ): void {
-  const nspOf = (kind: 'agent' | 'visitor') => (kind === 'agent' ? d.agentNsp : d.visitorNsp);
-  socket.on(
-    'call:signal',
-    handle(CallSignalSchema, (p) => {
-      const { to } = must(d.book().relay(p.callId, me()));
-      nspOf(to.kind).to(to.socketId).emit('call:signal', { callId: p.callId, data: p.data });
-      return {};
-    }, opts),
-  );
+  socket.on('call:signal', handle(CallSignalSchema, (p) => must({ op: 'signal', callId: p.callId, party: me(), data: p.data }), opts));
   socket.on(
     'call:media',
-    handle(CallMediaStateSchema, (p) => {
-      const { to } = must(d.book().relay(p.callId, me()));
-      nspOf(to.kind).to(to.socketId).emit('call:media', { callId: p.callId, audio: p.audio, video: p.video, ...(p.screen === undefined ? {} : { screen: p.screen }) });
-      return {};
-    }, opts),
+    handle(CallMediaStateSchema, (p) => must({ op: 'media', callId: p.callId, party: me(), audio: p.audio, video: p.video, ...(p.screen === undefined ? {} : { screen: p.screen }) }), opts),
   );
-  socket.on(
-    'call:connected',
-    handle(CallRefSchema, (p) => {
-      must(d.book().connected(p.callId, me()));
-      return {};
-    }, opts),
-  );
-  socket.on(
-    'call:hangup',
-    handle(CallRefSchema, (p) => {
-      must(d.book().hangup(p.callId, me()));
-      return {};
-    }, opts),
-  );
+  socket.on('call:connected', handle(CallRefSchema, (p) => must({ op: 'connected', callId: p.callId, party: me() }), opts));
+  socket.on('call:hangup', handle(CallRefSchema, (p) => must({ op: 'hangup', callId: p.callId, party: me() }), opts));
 }

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../drizzle/db';
 import type { Porchlight } from '../../server/main';
-import type { PresenceDiff } from '../../server/protocol';
+import type { CallEnd, CallInvite, CallSignal, PresenceDiff } from '../../server/protocol';
+import { workspaceMember } from '../../drizzle/schema';
 import { freshPostgres } from '../support/db';
 import { agentSocket, connected, handshake, nextEvent, signUp, startTestServer, visitorSocket, type AgentSocket } from '../support/server';
 
@@ -55,5 +56,72 @@ describe.skipIf(!ready)('two processes over Redis and PostgreSQL', () => {
     sockets.push(v2);
     await connected(v2);
     await seen;
+  });
+
+  it('a call between a dashboard on process B and a visitor on process A works like on one process', async () => {
+    const [a, b] = servers as [Porchlight, Porchlight];
+    const owner = await signUp(a.url, 'Ana Lima');
+    const colleague = await signUp(a.url, 'Ben');
+    const site = await a.services.sites.create(owner.userId, { name: 'Shop', allowedOrigins: ['https://shop.example'] });
+    const ws = await a.services.sites.workspaceOf(owner.userId);
+    await dbs[0]!.db.insert(workspaceMember).values({ workspaceId: ws!.id, userId: colleague.userId, role: 'agent' });
+    const track = <T extends { disconnect(): void }>(x: T) => (sockets.push(x), x);
+
+    const auth = handshake();
+    const visitor = track(visitorSocket(a.url, { key: site.publicKey, auth }));
+    await connected(visitor);
+    const agent: AgentSocket = track(agentSocket(b.url, owner.cookie));
+    await connected(agent);
+    const watch = await agent.emitWithAck('site:watch', { siteId: site.id });
+    expect(watch.ok).toBe(true);
+
+    const ringing = nextEvent<PresenceDiff>(agent, 'presence:diff', (d) => d.upserts.some((u) => u.id === auth.visitorId && u.call?.phase === 'ringing'));
+    const invited = nextEvent<CallInvite>(visitor, 'call:invite');
+    const started = await agent.emitWithAck('call:start', { siteId: site.id, visitorId: auth.visitorId, video: true });
+    if (!started.ok) throw new Error(started.code);
+    const callId = started.call.callId;
+    expect((await invited).agent.name).toBe('Ana Lima');
+    await ringing; // the visitor's row lives on A, the call on B
+
+    // A colleague on process A is told the visitor is busy.
+    const ben: AgentSocket = track(agentSocket(a.url, colleague.cookie));
+    await connected(ben);
+    expect(await ben.emitWithAck('call:start', { siteId: site.id, visitorId: auth.visitorId, video: true })).toMatchObject({ ok: false, code: 'busy' });
+
+    const accepted = nextEvent<{ callId: string }>(agent, 'call:accepted');
+    const acc = await visitor.emitWithAck('call:accept', { callId, media: { audio: true, video: true } });
+    expect(acc.ok).toBe(true);
+    expect((await accepted).callId).toBe(callId);
+
+    const toAgent = nextEvent<CallSignal>(agent, 'call:signal');
+    const toVisitor = nextEvent<CallSignal>(visitor, 'call:signal');
+    expect((await visitor.emitWithAck('call:signal', { callId, data: '{"type":"offer","sdp":"v=0\\r\\n"}' })).ok).toBe(true);
+    expect((await agent.emitWithAck('call:signal', { callId, data: '{"type":"answer"} ☎' })).ok).toBe(true);
+    expect((await toAgent).data).toBe('{"type":"offer","sdp":"v=0\\r\\n"}');
+    expect((await toVisitor).data).toBe('{"type":"answer"} ☎');
+    // Ben, on the visitor's process, cannot signal into it.
+    expect(await ben.emitWithAck('call:signal', { callId, data: 'x' })).toMatchObject({ ok: false, code: 'forbidden' });
+
+    // The visitor navigates: the next page (on process B this time) takes the call over.
+    expect((await visitor.emitWithAck('call:navigating', { callId })).ok).toBe(true);
+    const away = nextEvent(agent, 'call:away');
+    visitor.disconnect();
+    await away;
+    const next = track(visitorSocket(b.url, { key: site.publicKey, auth: { ...auth, page: { url: 'https://shop.example/pricing', title: 'Pricing' } } }));
+    const ongoing = nextEvent<{ callId: string }>(next, 'call:ongoing');
+    await connected(next);
+    expect((await ongoing).callId).toBe(callId);
+    const rejoined = nextEvent<{ callId: string }>(agent, 'call:rejoined');
+    expect((await next.emitWithAck('call:rejoin', { callId, media: { audio: true, video: false } })).ok).toBe(true);
+    await rejoined;
+
+    const ended = nextEvent<CallEnd>(agent, 'call:ended');
+    const cleared = nextEvent<PresenceDiff>(agent, 'presence:diff', (d) => d.upserts.some((u) => u.id === auth.visitorId && u.call === null));
+    expect((await next.emitWithAck('call:hangup', { callId })).ok).toBe(true);
+    expect(await ended).toMatchObject({ callId, outcome: 'answered', reason: 'hangup', by: 'visitor' });
+    await cleared;
+    // Free again for anyone.
+    const again = await ben.emitWithAck('call:start', { siteId: site.id, visitorId: auth.visitorId, video: false });
+    expect(again.ok).toBe(true);
   });
 });
