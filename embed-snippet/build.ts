@@ -2,7 +2,7 @@
 //   dist/embed.js   -> /embed.js, the always-loaded part (budget: 16 KB gzipped, socket.io included)
 //   dist/<name>.js  -> /embed/<name>.js, one per src/parts/<name>.ts, loaded on demand (call, chat UI)
 // `npm run build:snippet` runs this file; tests import buildSnippet().
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,44 @@ const withoutWebTransport: Plugin = {
   },
 };
 
+/**
+ * What simple-peer (in the call part) expects from Node, for the parts' bundle only, so
+ * embed.js stays exactly as it was:
+ * - `process`: readable-stream calls process.nextTick (hang-up fails without it). Injected as a
+ *   module-local binding inside the bundle, never a global of the host page.
+ * - `debug`: simple-peer's logger writes to the page's console when a page sets
+ *   localStorage.debug; replaced by a no-op (and 2 KB lighter).
+ * - `util-deprecate`: console.warn on deprecated stream calls; a pass-through.
+ * - simple-peer's own console.warn ("Ignoring unsupported ICE candidate") and the events
+ *   package's (more than 10 listeners): dropped. (buffer's console.error for browsers without
+ *   typed arrays stays: none of the es2020 targets lacks them.)
+ * The snippet's rule is no console output unless debug is on; parts log through ctx.log.
+ */
+const PROCESS_SHIM = `export const process = { env: {}, browser: true, version: '', versions: {}, emitWarning() {}, nextTick(fn, ...args) { queueMicrotask(() => fn(...args)); } };`;
+const VIRTUAL: Record<string, string> = {
+  'porchlight:process': PROCESS_SHIM,
+  debug: 'module.exports = () => { const log = () => {}; log.enabled = false; return log; };',
+  'util-deprecate': 'module.exports = (fn) => fn;',
+};
+const nodeShims: Plugin = {
+  name: 'node-shims',
+  setup(b) {
+    b.onResolve({ filter: /^(porchlight:process|debug|util-deprecate)$/ }, (args) => ({ path: args.path, namespace: 'porchlight-shim' }));
+    b.onLoad({ filter: /.*/, namespace: 'porchlight-shim' }, (args) => ({ contents: VIRTUAL[args.path], loader: 'js' }));
+    for (const [pkg, file, call] of [
+      ['simple-peer', 'index.js', 'console.warn(message)'],
+      ['events', 'events.js', 'console.warn(warning)'],
+    ] as const) {
+      b.onLoad({ filter: new RegExp(`[\\\\/]node_modules[\\\\/]${pkg}[\\\\/]${file.replace('.', '\\.')}$`) }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const contents = source.replace(call, 'void 0');
+        if (contents === source) return { contents, warnings: [{ text: `${pkg} changed: its ${call} is left in the parts` }] };
+        return { contents };
+      });
+    }
+  },
+};
+
 export async function buildSnippet(o: { outdir?: string } = {}): Promise<{ files: string[]; metafile: Metafile }> {
   const outdir = o.outdir ?? SNIPPET_DIST;
   const partsDir = path.join(here, 'src', 'parts');
@@ -36,8 +74,7 @@ export async function buildSnippet(o: { outdir?: string } = {}): Promise<{ files
   // A stale part must not stay servable after its source is gone.
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const result = await build({
-    entryPoints: { embed: path.join(here, 'src', 'embed.ts'), ...Object.fromEntries(parts.map((p) => [p, path.join(partsDir, `${p}.ts`)])) },
+  const common = {
     outdir,
     bundle: true,
     minify: true,
@@ -45,15 +82,35 @@ export async function buildSnippet(o: { outdir?: string } = {}): Promise<{ files
     // Browsers of the last five years; avoids down-levelling ?. and ?? in socket.io-client.
     target: ['es2020'],
     platform: 'browser',
-    // The core loads only the parts that exist (see src/parts.ts).
-    define: { PORCHLIGHT_PARTS: JSON.stringify(parts) },
     drop: ['debugger'],
-    plugins: [withoutWebTransport],
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-  });
-  return { files: Object.keys(result.metafile.outputs).map((f) => path.resolve(f)), metafile: result.metafile };
+  } satisfies BuildOptions;
+  const [core, partsResult] = await Promise.all([
+    build({
+      ...common,
+      entryPoints: { embed: path.join(here, 'src', 'embed.ts') },
+      // The core loads only the parts that exist (see src/parts.ts).
+      define: { PORCHLIGHT_PARTS: JSON.stringify(parts) },
+      plugins: [withoutWebTransport],
+    }),
+    // Parts get the Node shims simple-peer needs; the core must not pay for them.
+    parts.length
+      ? build({
+          ...common,
+          entryPoints: Object.fromEntries(parts.map((p) => [p, path.join(partsDir, `${p}.ts`)])),
+          define: { global: 'globalThis' },
+          inject: ['porchlight:process'],
+          plugins: [nodeShims],
+        })
+      : null,
+  ]);
+  const metafile: Metafile = {
+    inputs: { ...core.metafile.inputs, ...partsResult?.metafile.inputs },
+    outputs: { ...core.metafile.outputs, ...partsResult?.metafile.outputs },
+  };
+  return { files: Object.keys(metafile.outputs).map((f) => path.resolve(f)), metafile };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -65,6 +65,8 @@ export interface VisitorClientEvents {
   'visitor:page': (page: PageRef & { referrer?: string }, ack?: AckFn) => void;
   'visitor:state': (p: { state: TabState }, ack?: AckFn) => void;
   'visitor:identify': (p: { name?: string; email?: string; attributes?: Record<string, string | number | boolean> }, ack?: AckFn) => void;
+  /** The visitor clicked accept and the browser is asking for camera/microphone: keep ringing. */
+  'call:answering': (p: { callId: string }, ack?: AckFn) => void;
   /** Accept after the visitor clicked, with the media they could actually get. */
   'call:accept': (p: { callId: string; media: CallMedia; problems?: MediaProblem[] }, ack: AckFn<{ ice: IceConfig }>) => void;
   'call:decline': (p: { callId: string }, ack?: AckFn) => void;
@@ -276,6 +278,8 @@ export interface AgentClientEvents {
 export interface AgentServerEvents {
   'presence:diff': (diff: PresenceDiff) => void;
   'presence:point': (p: { siteId: string; point: PresencePoint }) => void;
+  /** The visitor clicked accept; their browser may be asking them for camera/microphone. */
+  'call:answering': (p: { callId: string }) => void;
   /** The visitor accepted: create the (answering) peer with this ICE configuration. */
   'call:accepted': (p: { callId: string; ice: IceConfig; media: CallMedia; problems: MediaProblem[] }) => void;
   /** The visitor's page is navigating or reconnecting: the call waits for their next page. */

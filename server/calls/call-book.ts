@@ -64,6 +64,7 @@ export interface Call {
 
 export type CallEvent =
   | { type: 'invited'; call: Call }
+  | { type: 'answering'; call: Call }
   | { type: 'accepted'; call: Call }
   | { type: 'connected'; call: Call }
   | { type: 'away'; call: Call }
@@ -139,6 +140,23 @@ export class CallBook {
     if (call.call.phase !== 'ringing') return fail('invalid_state', 'The call is already in progress');
     this.finish(call.call, 'declined', 'declined', 'visitor');
     return call;
+  }
+
+  /**
+   * The visitor clicked accept and their browser is asking for camera and microphone: a
+   * permission prompt can take longer than the ring timeout has left, so it gets the connect
+   * timeout from now. Any tab of the visitor may say so; the accept still decides.
+   */
+  answering(callId: string, by: VisitorParty): CallResult {
+    const r = this.visitorCall(callId, by, false);
+    if (!r.ok) return r;
+    const { call } = r;
+    if (call.phase !== 'ringing') return fail('invalid_state', 'The call was already answered');
+    const until = Math.max(call.expiresAt, this.o.clock.now() + this.o.connectTimeoutMs);
+    call.expiresAt = until;
+    this.timer(call, until - this.o.clock.now(), () => this.finish(call, 'missed', 'no_answer', 'system'));
+    this.o.onEvent({ type: 'answering', call });
+    return r;
   }
 
   accept(callId: string, by: VisitorParty, media: CallMedia, problems: MediaProblem[]): CallResult {

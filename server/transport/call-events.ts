@@ -63,7 +63,7 @@ interface CallSummary {
 /** A call operation, carried out where the call is held (this process or another). */
 type CallOp =
   | { op: 'accept' | 'rejoin'; callId: string; party: VisitorParty; media: CallMedia; problems: MediaProblem[] }
-  | { op: 'decline' | 'navigating'; callId: string; party: VisitorParty }
+  | { op: 'decline' | 'navigating' | 'answering'; callId: string; party: VisitorParty }
   | { op: 'connected' | 'hangup'; callId: string; party: Party }
   | { op: 'cancel'; callId: string; party: { userId: string; socketId: string } }
   | { op: 'signal'; callId: string; party: Party; data: string }
@@ -126,6 +126,9 @@ export function createCallTransport(d: CallTransportDeps) {
         d.recorder.answered(call);
         return;
       }
+      case 'answering':
+        d.agentNsp.to(call.agent.socketId).emit('call:answering', { callId: call.id });
+        return;
       case 'connected':
         return;
       case 'away':
@@ -158,8 +161,9 @@ export function createCallTransport(d: CallTransportDeps) {
         return r.ok ? { ok: true, ice: iceForParty(r.call.id, 'v') } : refuse(r);
       }
       case 'decline':
-      case 'navigating': {
-        const r = o.op === 'decline' ? book.decline(o.callId, o.party) : book.navigating(o.callId, o.party);
+      case 'navigating':
+      case 'answering': {
+        const r = o.op === 'decline' ? book.decline(o.callId, o.party) : o.op === 'navigating' ? book.navigating(o.callId, o.party) : book.answering(o.callId, o.party);
         return r.ok ? { ok: true } : refuse(r);
       }
       case 'connected':
@@ -244,6 +248,7 @@ export function createCallTransport(d: CallTransportDeps) {
     socket.on('call:rejoin', handle(CallAcceptSchema, (p) => must({ op: 'rejoin', callId: p.callId, party: party(), media: p.media, problems: p.problems ?? [] }), opts));
     socket.on('call:decline', handle(CallRefSchema, (p) => must({ op: 'decline', callId: p.callId, party: party() }), opts));
     socket.on('call:navigating', handle(CallRefSchema, (p) => must({ op: 'navigating', callId: p.callId, party: party() }), opts));
+    socket.on('call:answering', handle(CallRefSchema, (p) => must({ op: 'answering', callId: p.callId, party: party() }), opts));
     wirePartyEvents(socket as unknown as PartySocket, () => ({ kind: 'visitor', ...party() }), must, opts);
 
     socket.on('disconnect', async (reason) => {

@@ -93,6 +93,26 @@ describe('CallBook', () => {
     expect(book.accept(call.id, tab1, AV, [])).toMatchObject({ ok: false, code: 'gone' });
   });
 
+  it('keeps ringing while the visitor answers a permission prompt, then counts it missed if they never finish', () => {
+    const call = start();
+    clock.advance(RING - 5_000);
+    expect(book.answering(call.id, tab1).ok).toBe(true);
+    expect(types().at(-1)).toBe('answering');
+    expect(call.expiresAt).toBe(clock.t + CONNECT);
+    clock.advance(CONNECT - 1);
+    expect(call.phase).toBe('ringing');
+    expect(book.accept(call.id, tab1, AV, []).ok).toBe(true); // the prompt took 19.999 s more
+    book.hangup(call.id, A());
+    const c2 = start(agentB, { ...tab1, visitorId: 'v2' });
+    book.answering(c2.id, { ...tab1, visitorId: 'v2' }); // right away: the ring timeout is the later one
+    expect(c2.expiresAt).toBe(clock.t + RING);
+    clock.advance(RING);
+    expect(lastEnd()).toMatchObject({ callId: c2.id, outcome: 'missed', reason: 'no_answer' });
+    // Only the rung visitor can say it is answering.
+    const c3 = start(agentB, { ...tab1, visitorId: 'v3' });
+    expect(book.answering(c3.id, tab1)).toMatchObject({ ok: false, code: 'forbidden' });
+  });
+
   it('records decline and cancel', () => {
     const c1 = start();
     expect(book.decline(c1.id, tab1).ok).toBe(true);

@@ -1,0 +1,251 @@
+// The visitor's call card: one <porchlight-call> element on the host page with an open shadow
+// root that holds all of its markup and styles, so the page's CSS cannot restyle it and its CSS
+// cannot leak out. A fixed card at the bottom right; a bottom sheet on phone-sized screens.
+// It only renders: the session (call-session.ts) decides what happens. Every text from the
+// server (agent name, company) goes in through textContent.
+import type { CallInvite } from '../../../server/protocol';
+import { inviteLine } from './messages';
+import { guard, log } from './safe';
+
+export type ViewState = 'ringing' | 'connecting' | 'in-call' | 'reconnecting' | 'ended';
+
+export interface ViewActions {
+  accept(video: boolean): void;
+  decline(): void;
+  mute(): void;
+  camera(): void;
+  hangup(): void;
+  close(): void;
+}
+
+export interface CallView {
+  setState(state: ViewState): void;
+  /** Why the call ended, or a media problem; '' hides it. */
+  setMessage(text: string): void;
+  setTimer(text: string): void;
+  setLocal(stream: MediaStream | null): void;
+  setRemote(stream: MediaStream): void;
+  setControls(c: { muted: boolean; cameraOff: boolean; hasVideo: boolean }): void;
+  /** What the agent is not sending ("Ana muted"), and whether their video is worth showing. */
+  setRemoteMedia(note: string, showVideo: boolean): void;
+  remove(): void;
+}
+
+const CSS = `
+:host{all:initial}
+*{box-sizing:border-box}
+[hidden]{display:none!important}
+.card{position:fixed;right:16px;bottom:16px;width:340px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;padding:16px;border-radius:16px;background:#fff;color:#1f2328;box-shadow:0 12px 40px rgba(0,0,0,.22),0 0 0 1px rgba(0,0,0,.07);font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;text-align:left;direction:ltr;animation:pl-in .2s ease-out}
+.card:not([data-state=ringing]):not([data-state=ended]){width:380px}
+@keyframes pl-in{from{opacity:0;transform:translateY(12px)}}
+.head{display:flex;align-items:center;gap:12px}
+.who{min-width:0}
+.name{font-weight:600;font-size:16px;overflow-wrap:anywhere}
+.company{color:#57606a;font-size:13px;overflow-wrap:anywhere}
+.avatar{position:relative;flex:none;display:grid;place-items:center;width:48px;height:48px;border-radius:50%;background:#2563eb;color:#fff;font-weight:600;font-size:17px}
+[data-state=ringing] .head .avatar::after{content:"";position:absolute;inset:-4px;border-radius:50%;border:2px solid #2563eb;animation:pl-ring 1.6s ease-out infinite}
+@keyframes pl-ring{from{transform:scale(.92);opacity:.9}to{transform:scale(1.3);opacity:0}}
+.lead{margin:12px 0 14px}
+.actions{display:grid;gap:8px}
+button{font:inherit;font-size:15px;font-weight:600;min-height:44px;padding:10px 14px;border-radius:10px;border:1px solid #d0d7de;background:#f6f8fa;color:#1f2328;cursor:pointer;-webkit-tap-highlight-color:transparent}
+button:hover{filter:brightness(.96)}
+button:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}
+.primary{background:#2563eb;border-color:#2563eb;color:#fff}
+.danger{background:#dc2626;border-color:#dc2626;color:#fff}
+button[aria-pressed=true]{background:#1f2328;border-color:#1f2328;color:#fff}
+.stage{position:relative;overflow:hidden;aspect-ratio:4/3;border-radius:12px;background:#1f2328}
+.remote{display:block;width:100%;height:100%;object-fit:cover}
+.stage:not([data-video]) .remote{opacity:0}
+.stage .avatar{position:absolute;inset:0;margin:auto;width:76px;height:76px;font-size:26px}
+.stage[data-video] .avatar{display:none}
+.self{position:absolute;right:8px;bottom:8px;width:30%;aspect-ratio:4/3;object-fit:cover;border-radius:8px;border:2px solid rgba(255,255,255,.8);background:#333;transform:scaleX(-1)}
+.bar{position:absolute;left:0;right:0;top:0;display:flex;justify-content:space-between;gap:8px;padding:8px 10px;color:#fff;font-size:13px;background:linear-gradient(rgba(0,0,0,.5),transparent)}
+.timer{font-variant-numeric:tabular-nums}
+.status{position:absolute;left:8px;right:8px;bottom:calc(50% - 70px);text-align:center;color:#fff;font-size:13px;text-shadow:0 1px 2px #000}
+.note{position:absolute;left:8px;bottom:8px;max-width:60%;padding:3px 8px;border-radius:6px;background:rgba(0,0,0,.6);color:#fff;font-size:12px}
+.note:empty{display:none}
+.play{position:absolute;left:50%;top:50%;transform:translate(-50%,-50%)}
+.controls{display:flex;gap:8px;margin-top:12px}
+.controls button{flex:1;padding:10px 6px}
+.msg{margin:10px 0 0;color:#57606a;font-size:14px}
+.msg:empty{display:none}
+[data-state=ended] .msg{color:inherit;font-size:15px}
+.ended-only{margin-top:12px;width:100%}
+.card:not([data-state=ringing]) .invite,.card:is([data-state=ringing],[data-state=ended]) .call,.card:not([data-state=ended]) .ended-only,.card:not([data-state=ringing]):not([data-state=ended]) .head{display:none}
+@media (max-width:480px){
+.card,.card:not([data-state=ringing]):not([data-state=ended]){left:0;right:0;bottom:0;width:auto;max-width:none;max-height:100vh;border-radius:16px 16px 0 0;padding:16px 16px calc(16px + env(safe-area-inset-bottom,0px))}
+.stage{aspect-ratio:auto;height:min(45vh,400px)}
+.actions button,.controls button{min-height:48px}
+}
+@media (prefers-reduced-motion:reduce){*{animation:none!important}}
+`;
+
+type Attrs = Record<string, string>;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, text = '', ...children: Node[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text) node.textContent = text;
+  node.append(...children);
+  return node;
+}
+
+const initialsOf = (invite: CallInvite): string =>
+  (invite.agent.initials || invite.agent.name.split(/\s+/).map((w) => w.charAt(0)).join('')).slice(0, 3).toUpperCase();
+
+/**
+ * Keeps page rules aimed at every element (`* { position: relative }`, `div, span {...}` resets
+ * do not reach the shadow tree, but `*` reaches the host) from moving or hiding the card.
+ */
+function pinHost(host: HTMLElement): void {
+  const styles: [string, string][] = [
+    ['display', 'block'],
+    ['position', 'fixed'],
+    ['z-index', '2147483647'],
+    ['top', 'auto'],
+    ['left', 'auto'],
+    ['right', '0'],
+    ['bottom', '0'],
+    ['width', '0'],
+    ['height', '0'],
+    ['margin', '0'],
+    ['padding', '0'],
+    ['border', '0'],
+    ['transform', 'none'],
+    ['filter', 'none'],
+    ['contain', 'none'],
+    ['visibility', 'visible'],
+    ['opacity', '1'],
+    ['overflow', 'visible'],
+  ];
+  for (const [prop, value] of styles) host.style.setProperty(prop, value, 'important');
+}
+
+export function createCallView(invite: CallInvite, on: ViewActions): CallView {
+  const agent = invite.agent.name;
+  const button = (testid: string, label: string, action: () => void, cls = ''): HTMLButtonElement => {
+    const b = el('button', { type: 'button', 'data-testid': testid, class: cls }, label);
+    b.addEventListener('click', guard(action));
+    return b;
+  };
+
+  const host = document.createElement('porchlight-call');
+  pinHost(host);
+  const root = host.attachShadow({ mode: 'open' });
+
+  // Ringing (and, after the end, the same header with the reason).
+  const head = el(
+    'div',
+    { class: 'head' },
+    '',
+    el('div', { class: 'avatar', 'aria-hidden': 'true' }, initialsOf(invite)),
+    el('div', { class: 'who' }, '', el('div', { class: 'name', 'data-testid': 'pl-agent-name' }, agent), el('div', { class: 'company', 'data-testid': 'pl-company' }, invite.company)),
+  );
+  const acceptVideo = button('pl-accept-video', 'Accept with video', () => on.accept(true), invite.video ? 'primary' : '');
+  const acceptAudio = button('pl-accept-audio', 'Accept audio only', () => on.accept(false), invite.video ? '' : 'primary');
+  const actions = el('div', { class: 'actions' }, '', ...(invite.video ? [acceptVideo, acceptAudio] : [acceptAudio, acceptVideo]), button('pl-decline', 'Decline', on.decline));
+  const invitePart = el('div', { class: 'invite' }, '', el('p', { class: 'lead' }, inviteLine(invite.video)), actions);
+
+  // In the call.
+  const remote = el('video', { class: 'remote', 'data-testid': 'pl-remote-video', playsinline: '', autoplay: '' });
+  remote.playsInline = remote.autoplay = true;
+  const local = el('video', { class: 'self', 'data-testid': 'pl-local-video', playsinline: '', autoplay: '', muted: '' });
+  local.playsInline = local.autoplay = local.muted = true;
+  local.hidden = true;
+  const timer = el('span', { class: 'timer', 'data-testid': 'pl-timer', role: 'timer' }, '00:00');
+  const status = el('div', { class: 'status', role: 'status' });
+  const note = el('div', { class: 'note', role: 'status' });
+  const play = button('pl-play', `Tap to hear ${agent}`, () => {
+    remote.muted = false;
+    start(remote, false);
+  }, 'primary play');
+  play.hidden = true;
+  const stage = el(
+    'div',
+    { class: 'stage' },
+    '',
+    el('div', { class: 'avatar', 'aria-hidden': 'true' }, initialsOf(invite)),
+    remote,
+    el('div', { class: 'bar' }, '', el('span', {}, agent), timer),
+    status,
+    note,
+    local,
+    play,
+  );
+  const mute = button('pl-mute', 'Mute', on.mute);
+  const camera = button('pl-camera', 'Camera off', on.camera);
+  const controls = el('div', { class: 'controls' }, '', mute, camera, button('pl-hangup', 'Hang up', on.hangup, 'danger'));
+  const callPart = el('div', { class: 'call' }, '', stage, controls);
+
+  const message = el('p', { class: 'msg', 'data-testid': 'pl-message', role: 'status', 'aria-live': 'polite' });
+  const close = button('pl-close', 'Close', on.close, 'ended-only');
+
+  const card = el(
+    'div',
+    { class: 'card', 'data-testid': 'pl-call', 'data-state': 'ringing', role: 'dialog', 'aria-label': `${invite.video ? 'Video' : 'Audio'} call from ${agent}${invite.company ? ` (${invite.company})` : ''}` },
+    '',
+    head,
+    invitePart,
+    callPart,
+    message,
+    close,
+  );
+  root.append(el('style', {}, CSS), card);
+  (document.body ?? document.documentElement).appendChild(host);
+
+  // The agent's audio plays through the remote <video>: it must not be muted. Where the browser
+  // refuses to start sound without a click on this page (after a navigation, say), play muted,
+  // so the video shows, and offer a button for the sound.
+  const start = (video: HTMLVideoElement, fallback: boolean): void => {
+    video.play().then(
+      () => {
+        if (video === remote && !remote.muted) play.hidden = true;
+      },
+      (err: unknown) => {
+        log('play refused', err);
+        if (video !== remote || !fallback) return;
+        remote.muted = true;
+        play.hidden = false;
+        remote.play().catch(() => {});
+      },
+    );
+  };
+
+  return {
+    setState: (state) => {
+      card.setAttribute('data-state', state);
+      status.textContent = state === 'connecting' ? 'Connecting…' : state === 'reconnecting' ? 'Reconnecting…' : '';
+    },
+    setMessage: (text) => {
+      message.textContent = text;
+    },
+    setTimer: (text) => {
+      timer.textContent = text;
+    },
+    setLocal: (stream) => {
+      local.srcObject = stream;
+      local.hidden = !stream?.getVideoTracks().length;
+      if (stream) start(local, false);
+    },
+    setRemote: (stream) => {
+      if (remote.srcObject === stream) return;
+      remote.srcObject = stream;
+      remote.muted = false;
+      start(remote, true);
+    },
+    setControls: ({ muted, cameraOff, hasVideo }) => {
+      mute.setAttribute('aria-pressed', String(muted));
+      camera.setAttribute('aria-pressed', String(cameraOff));
+      camera.hidden = !hasVideo;
+      local.hidden = !hasVideo || cameraOff;
+    },
+    setRemoteMedia: (text, showVideo) => {
+      note.textContent = text;
+      stage.toggleAttribute('data-video', showVideo);
+    },
+    remove: () => {
+      remote.srcObject = local.srcObject = null;
+      host.remove();
+    },
+  };
+}
