@@ -1,8 +1,10 @@
 import type { ReactNode } from 'react';
 import { services } from '../../server/services';
 import { Brand } from '../components/brand';
+import { CallProvider } from '../call/call-provider';
 import { LogoutButton } from '../components/logout-button';
 import { NavLinks, type NavItem } from '../components/nav-links';
+import { AgentSocketProvider } from '../lib/agent-socket';
 import { currentUser } from '../lib/session';
 
 const MAX_SITES_IN_NAV = 6;
@@ -15,6 +17,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const sites = await services().sites.listForUser(user.id);
   const items: NavItem[] = [
     { href: '/sites', label: 'All sites' },
+    { href: '/calls', label: 'Calls' },
     ...sites.slice(0, MAX_SITES_IN_NAV).map((s) => ({ href: `/sites/${s.id}`, label: s.name, prefix: true })),
   ];
   const initials =
@@ -24,28 +27,32 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       .slice(0, 2)
       .map((w) => w[0]?.toUpperCase())
       .join('') || user.email[0]?.toUpperCase();
+  // One /agent socket per tab, and the agent's call on it, for every page of the shell: a call
+  // goes on while the agent moves between dashboard pages.
   return (
-    <>
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header className="topbar">
-        <Brand />
-        <NavLinks items={items} className="topnav" />
-        <div className="user-menu">
-          <span className="avatar" aria-hidden="true">
-            {initials}
-          </span>
-          <span className="who">
-            <strong>{user.name}</strong>
-            <span>{user.email}</span>
-          </span>
-          <LogoutButton />
-        </div>
-      </header>
-      <main id="main" className="app-main">
-        {children}
-      </main>
-    </>
+    <AgentSocketProvider>
+      <CallProvider>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="topbar">
+          <Brand />
+          <NavLinks items={items} className="topnav" />
+          <div className="user-menu">
+            <span className="avatar" aria-hidden="true">
+              {initials}
+            </span>
+            <span className="who">
+              <strong>{user.name}</strong>
+              <span>{user.email}</span>
+            </span>
+            <LogoutButton />
+          </div>
+        </header>
+        <main id="main" className="app-main">
+          {children}
+        </main>
+      </CallProvider>
+    </AgentSocketProvider>
   );
 }

@@ -14,6 +14,9 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   rate_limited: 429,
+  busy: 409,
+  gone: 410,
+  invalid_state: 409,
   internal: 500,
 };
 

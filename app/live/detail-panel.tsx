@@ -2,7 +2,9 @@
 // The visitor panel: who they are, where they are now, this visit's trail, past visits.
 // Live fields come from the store; the trail and history from `visitor:details`.
 import { useEffect, useRef, useState } from 'react';
-import type { LiveVisitor, VisitorDetails } from '../../server/protocol';
+import type { CallRecord, LiveVisitor, VisitorDetails } from '../../server/protocol';
+import { PanelCallButtons } from '../call/call-buttons';
+import { OUTCOME_LABEL } from '../call/call-state';
 import {
   DEVICE_LABEL,
   STATUS_LABEL,
@@ -21,6 +23,7 @@ import {
 import type { DetailsResult } from './use-live-site';
 
 interface Props {
+  siteId: string;
   visitor: LiveVisitor;
   /** False once the visitor has left the site (the panel keeps their last known state). */
   online: boolean;
@@ -32,7 +35,7 @@ interface Props {
 
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ok'; details: VisitorDetails };
 
-export function DetailPanel({ visitor: v, online, now, requestDetails, onClose }: Props) {
+export function DetailPanel({ siteId, visitor: v, online, now, requestDetails, onClose }: Props) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
 
@@ -65,7 +68,8 @@ export function DetailPanel({ visitor: v, online, now, requestDetails, onClose }
       cancelled = true;
       clearTimeout(t);
     };
-  }, [v.id, v.page.url, v.pagesViewed, online, requestDetails]);
+    // A call starting or ending also changes the panel's list of calls.
+  }, [v.id, v.page.url, v.pagesViewed, v.call?.callId, v.call?.phase, online, requestDetails]);
 
   const details = loaded.state === 'ok' && loaded.details.visitorId === v.id ? loaded.details : null;
   // Identity known from an earlier visit (stored) fills in what this visit has not sent yet.
@@ -98,7 +102,13 @@ export function DetailPanel({ visitor: v, online, now, requestDetails, onClose }
             )}
             {v.visitCount > 1 ? <span className="badge badge-returning">Returning · {ordinal(v.visitCount)} visit</span> : <span className="badge badge-new">New visitor</span>}
             {v.tabs > 1 && online && <span className="badge">{v.tabs} tabs open</span>}
+            {v.call && online && (
+              <span className={`badge call-tag call-tag-${v.call.phase}`}>
+                {v.call.phase === 'ringing' ? `Ringing (${clip(v.call.agentName, 40)})` : `In call with ${clip(v.call.agentName, 40)}`}
+              </span>
+            )}
           </div>
+          <PanelCallButtons siteId={siteId} visitor={v} online={online} />
         </div>
         <button type="button" className="btn btn-ghost btn-icon" onClick={onClose} aria-label="Close visitor details" data-testid="panel-close">
           <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
@@ -246,6 +256,13 @@ export function DetailPanel({ visitor: v, online, now, requestDetails, onClose }
           </dl>
         </section>
 
+        <section className="panel-section" aria-labelledby="p-calls">
+          <h3 id="p-calls">Calls</h3>
+          {loaded.state === 'loading' && <div className="skeleton" style={{ height: 32 }} />}
+          {details && (details.calls ?? []).length === 0 && <p className="muted">No calls with this visitor yet.</p>}
+          {details && (details.calls ?? []).length > 0 && <CallList calls={details.calls} now={now} />}
+        </section>
+
         <section className="panel-section" aria-labelledby="p-past">
           <h3 id="p-past">Past visits</h3>
           {loaded.state === 'loading' && <div className="skeleton" style={{ height: 40 }} />}
@@ -277,6 +294,28 @@ export function DetailPanel({ visitor: v, online, now, requestDetails, onClose }
         </section>
       </div>
     </aside>
+  );
+}
+
+function CallList({ calls, now }: { calls: CallRecord[]; now: number }) {
+  return (
+    <ul className="visits visitor-calls" data-testid="visitor-calls">
+      {calls.map((c) => {
+        const outcome = c.outcome ?? 'ongoing';
+        const duration = c.durationMs !== null ? formatDuration(c.durationMs) : c.outcome === null && c.answeredAt !== null ? `${formatDuration(now - c.answeredAt)} so far` : null;
+        return (
+          <li key={c.id} data-testid="visitor-call" data-outcome={outcome} data-call-id={c.id}>
+            <div className="when">
+              <span className={`outcome outcome-${outcome}`}>{OUTCOME_LABEL[outcome]}</span> {c.video ? 'video call' : 'audio call'}
+              {duration && <> · {duration}</>}
+            </div>
+            <div className="what">
+              {formatDate(c.startedAt)} · with {clip(c.agentName, 60)}
+            </div>
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 

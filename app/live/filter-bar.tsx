@@ -19,6 +19,7 @@ export function FilterBar({ view, onChange, visitors, children }: Props) {
   const countries = useMemo(() => withSelected(facetCounts(visitors, 'country'), view.country), [visitors, view.country]);
   const devices = useMemo(() => new Map(facetCounts(visitors, 'device').map((d) => [d.value, d.count])), [visitors]);
   const active = activeFilterCount(view);
+  const inCall = useMemo(() => visitors.reduce((n, v) => n + (v.call ? 1 : 0), 0), [visitors]);
 
   return (
     <div className="filters" role="search" aria-label="Filter visitors">
@@ -115,6 +116,17 @@ export function FilterBar({ view, onChange, visitors, children }: Props) {
             { value: '', label: 'Anyone' },
             { value: 'yes', label: 'Identified' },
             { value: 'no', label: 'Anonymous' },
+          ]}
+        />
+        <Select
+          label="In a call"
+          value={view.call ?? ''}
+          onChange={(v) => set('call', (v || null) as ViewState['call'])}
+          testId="filter-call"
+          options={[
+            { value: '', label: 'Any call state' },
+            { value: 'in-call', label: `In a call (${inCall})` },
+            { value: 'none', label: 'Not in a call' },
           ]}
         />
         <NumberFilter label="On site over" unit="min" value={view.timeOver} onChange={(n) => set('timeOver', n)} testId="filter-time" />

@@ -8,6 +8,8 @@ export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDir = 'asc' | 'desc';
 
 const STATUSES: readonly VisitorStatus[] = ['active', 'idle', 'hidden'];
+export const CALL_FILTERS = ['in-call', 'none'] as const;
+export type CallFilter = (typeof CALL_FILTERS)[number];
 export const DEVICE_TYPES: readonly Device['type'][] = ['desktop', 'mobile', 'tablet', 'tv', 'bot', 'other'];
 /** The country filter value for visitors whose country could not be determined. */
 export const UNKNOWN_COUNTRY = 'unknown';
@@ -25,6 +27,8 @@ export interface ViewState {
   device: Device['type'] | null;
   visitor: 'new' | 'returning' | null;
   identified: 'yes' | 'no' | null;
+  /** In a call (ringing or talking) or not. */
+  call: CallFilter | null;
   /** Time on site over N minutes. */
   timeOver: number | null;
   /** Pages viewed this visit over N. */
@@ -42,6 +46,7 @@ export const DEFAULT_VIEW: ViewState = Object.freeze({
   device: null,
   visitor: null,
   identified: null,
+  call: null,
   timeOver: null,
   pagesOver: null,
   sort: 'time',
@@ -103,6 +108,7 @@ export function parseView(params: ParamSource): ViewState {
     device: oneOf(getParam(params, 'device'), DEVICE_TYPES),
     visitor: oneOf(getParam(params, 'visitor'), ['new', 'returning'] as const),
     identified: oneOf(getParam(params, 'identified'), ['yes', 'no'] as const),
+    call: oneOf(getParam(params, 'call'), CALL_FILTERS),
     timeOver: count(getParam(params, 'time_over')),
     pagesOver: count(getParam(params, 'pages_over')),
     sort,
@@ -121,6 +127,7 @@ export function serializeView(v: ViewState): string {
   if (v.device) p.set('device', v.device);
   if (v.visitor) p.set('visitor', v.visitor);
   if (v.identified) p.set('identified', v.identified);
+  if (v.call) p.set('call', v.call);
   if (v.timeOver !== null) p.set('time_over', String(v.timeOver));
   if (v.pagesOver !== null) p.set('pages_over', String(v.pagesOver));
   if (v.sort !== DEFAULT_VIEW.sort || v.dir !== DEFAULT_VIEW.dir) {
@@ -141,6 +148,7 @@ export function activeFilterCount(v: ViewState): number {
     v.device !== null,
     v.visitor !== null,
     v.identified !== null,
+    v.call !== null,
     v.timeOver !== null,
     v.pagesOver !== null,
   ].filter(Boolean).length;
@@ -206,6 +214,8 @@ export function matches(v: LiveVisitor, view: ViewState, now: number): boolean {
   if (view.visitor === 'returning' && v.visitCount <= 1) return false;
   if (view.identified === 'yes' && !isIdentified(v)) return false;
   if (view.identified === 'no' && isIdentified(v)) return false;
+  if (view.call === 'in-call' && !v.call) return false;
+  if (view.call === 'none' && v.call) return false;
   if (view.timeOver !== null && timeOnSite(v, now) <= view.timeOver * 60_000) return false;
   if (view.pagesOver !== null && v.pagesViewed <= view.pagesOver) return false;
   const q = view.q.trim().toLowerCase();

@@ -238,6 +238,7 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
               </div>
             ) : (
               <VisitorTable
+                siteId={site.id}
                 rows={rows}
                 now={now}
                 view={deferredView}
@@ -255,7 +256,7 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
       )}
 
       {selected && (
-        <DetailPanel visitor={selected} online={!!selectedLive} now={now} requestDetails={requestDetails} onClose={close} />
+        <DetailPanel siteId={site.id} visitor={selected} online={!!selectedLive} now={now} requestDetails={requestDetails} onClose={close} />
       )}
     </div>
   );

@@ -1,11 +1,11 @@
 'use client';
-// Connects the dashboard to /agent, watches one site and feeds the live store.
+// Watches one site on the dashboard's shared /agent socket (app/lib/agent-socket.tsx) and feeds
+// the live store. The socket is shared with the call dock: only this hook's own listeners are
+// added and removed here; the provider connects, reconnects and closes the socket.
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import type { Ack, AgentClientEvents, AgentServerEvents, PresenceDiff, VisitorDetails } from '../../server/protocol';
+import type { Ack, PresenceDiff, PresencePoint, VisitorDetails } from '../../server/protocol';
+import { useAgentSocket, type AgentSocket } from '../lib/agent-socket';
 import { initialLiveState, liveReducer } from './live-store';
-
-type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
 const RETRY_WATCH_MS = 3_000;
@@ -16,10 +16,15 @@ export type DetailsResult = Ack<{ details: VisitorDetails }>;
 
 export function useLiveSite(siteId: string) {
   const [state, dispatch] = useReducer(liveReducer, siteId, initialLiveState);
+  const { socket, failure } = useAgentSocket();
   const socketRef = useRef<AgentSocket | null>(null);
 
   useEffect(() => {
-    const socket: AgentSocket = io('/agent', { withCredentials: true, reconnectionDelayMax: 5_000 });
+    if (failure) dispatch({ type: 'failed', message: failure });
+  }, [failure]);
+
+  useEffect(() => {
+    if (!socket) return;
     socketRef.current = socket;
     let buffer: PresenceDiff[] = [];
     let batchTimer: ReturnType<typeof setTimeout> | null = null;
@@ -55,31 +60,28 @@ export function useLiveSite(siteId: string) {
       });
     };
 
-    socket.on('connect', () => {
+    const onConnect = () => {
       dispatch({ type: 'connecting' });
       watch();
-    });
-    socket.on('disconnect', (reason) => {
-      dispatch({ type: 'disconnected' });
-      // The server closed us on purpose (e.g. a deploy): come back anyway; auth is re-checked.
-      if (reason === 'io server disconnect') socket.connect();
-    });
-    socket.on('connect_error', (err) => {
-      if (err.message === 'unauthorized') {
-        dispatch({ type: 'failed', message: 'Your session has expired. Log in again to keep watching.' });
-        socket.disconnect();
-      } else if (err.message === 'forbidden') {
-        dispatch({ type: 'failed', message: 'This dashboard was opened from an address the server does not accept.' });
-        socket.disconnect();
-      } else {
-        dispatch({ type: 'disconnected' });
-      }
-    });
-    socket.on('presence:diff', (diff) => {
+    };
+    const onDisconnect = () => dispatch({ type: 'disconnected' });
+    const onConnectError = (err: Error) => {
+      // 'unauthorized' and 'forbidden' are final: the provider reports them as `failure`.
+      if (err.message !== 'unauthorized' && err.message !== 'forbidden') dispatch({ type: 'disconnected' });
+    };
+    const onDiff = (diff: PresenceDiff) => {
       buffer.push(diff);
       batchTimer ??= setTimeout(flush, BATCH_MS);
-    });
-    socket.on('presence:point', (p) => dispatch({ type: 'point', siteId: p.siteId, point: p.point }));
+    };
+    const onPoint = (p: { siteId: string; point: PresencePoint }) => dispatch({ type: 'point', siteId: p.siteId, point: p.point });
+
+    socket.on('connect', onConnect);
+    socket.on('disconnect', onDisconnect);
+    socket.on('connect_error', onConnectError);
+    socket.on('presence:diff', onDiff);
+    socket.on('presence:point', onPoint);
+    // The socket may have connected before this page opened (another dashboard page came first).
+    if (socket.connected) onConnect();
 
     const ticker = setInterval(() => dispatch({ type: 'tick', now: Date.now() }), 1_000);
 
@@ -89,11 +91,14 @@ export function useLiveSite(siteId: string) {
       if (batchTimer) clearTimeout(batchTimer);
       if (retryTimer) clearTimeout(retryTimer);
       if (socket.connected) socket.emit('site:unwatch', { siteId });
-      socket.removeAllListeners();
-      socket.disconnect();
-      socketRef.current = null;
+      socket.off('connect', onConnect);
+      socket.off('disconnect', onDisconnect);
+      socket.off('connect_error', onConnectError);
+      socket.off('presence:diff', onDiff);
+      socket.off('presence:point', onPoint);
+      if (socketRef.current === socket) socketRef.current = null;
     };
-  }, [siteId]);
+  }, [socket, siteId]);
 
   /** This visit's trail, past visits and stored identity of one visitor. */
   const requestDetails = useCallback(

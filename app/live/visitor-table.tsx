@@ -7,6 +7,7 @@ import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Row } 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { LiveVisitor } from '../../server/protocol';
+import { RowCallButton } from '../call/call-buttons';
 import type { SortKey, ViewState } from './filters';
 import { HIGHLIGHT_MS } from './live-store';
 import { DEVICE_LABEL, STATUS_LABEL, clip, countryName, deviceSummary, flagOf, formatDuration, hostOf, ordinal, safeHref } from './format';
@@ -18,10 +19,13 @@ interface ColumnMeta {
   width?: number;
   testId?: string;
   className?: string;
+  /** False for columns without a sort order (the call column). */
+  sortable?: boolean;
 }
 
 interface TableMeta {
   now: number;
+  siteId: string;
 }
 
 const col = (meta: ColumnMeta) => ({ meta }) as { meta: ColumnMeta };
@@ -161,11 +165,31 @@ export const COLUMNS: ColumnDef<LiveVisitor>[] = [
       return <TwoLine main={clip(n || e || '', 80)} sub={n && e ? clip(e, 80) : undefined} title={[n, e].filter(Boolean).join('\n')} />;
     },
   },
+  {
+    id: 'call',
+    header: 'Call',
+    ...col({ width: 212, testId: 'row-call', className: 'cell-call', sortable: false }),
+    cell: ({ row, table }) => {
+      const v = row.original;
+      const agent = v.call ? clip(v.call.agentName, 40) : '';
+      return (
+        <div className="call-cell">
+          {v.call && (
+            <span className={`call-tag call-tag-${v.call.phase}`} title={v.call.phase === 'ringing' ? `${v.call.agentName} is calling this visitor` : `In a call with ${v.call.agentName}`}>
+              {v.call.phase === 'ringing' ? `Ringing (${agent})` : `In call with ${agent}`}
+            </span>
+          )}
+          <RowCallButton siteId={(table.options.meta as TableMeta).siteId} visitor={v} />
+        </div>
+      );
+    },
+  },
 ];
 
 export type Highlight = 'new' | 'moved' | null;
 
 interface Props {
+  siteId: string;
   rows: LiveVisitor[];
   /** Server time, for durations. */
   now: number;
@@ -181,7 +205,7 @@ interface Props {
   totalCount: number;
 }
 
-export function VisitorTable({ rows, now, view, onSort, onOpen, selectedId, highlight, stale, onReadingChange, totalCount }: Props) {
+export function VisitorTable({ siteId, rows, now, view, onSort, onOpen, selectedId, highlight, stale, onReadingChange, totalCount }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focusIndex, setFocusIndex] = useState(0);
   const [pointerOver, setPointerOver] = useState(false);
@@ -218,7 +242,7 @@ export function VisitorTable({ rows, now, view, onSort, onOpen, selectedId, high
     manualFiltering: true,
     enableSortingRemoval: false,
     state: { sorting: [{ id: view.sort, desc: view.dir === 'desc' }] },
-    meta: { now } satisfies TableMeta,
+    meta: { now, siteId } satisfies TableMeta,
   });
   const tableRows = table.getRowModel().rows;
 
@@ -283,6 +307,13 @@ export function VisitorTable({ rows, now, view, onSort, onOpen, selectedId, high
         <thead>
           <tr aria-rowindex={1}>
             {headers.map((h) => {
+              if ((h.column.columnDef.meta as ColumnMeta | undefined)?.sortable === false) {
+                return (
+                  <th key={h.id} scope="col" className="th-plain">
+                    {flexRender(h.column.columnDef.header, h.getContext())}
+                  </th>
+                );
+              }
               const key = h.column.id as SortKey;
               const sorted = h.column.getIsSorted();
               return (

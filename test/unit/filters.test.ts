@@ -86,6 +86,17 @@ describe('filters', () => {
     expect(ids(applyView(crowd, view({ identified: 'no' }), NOW))).toEqual(['carol', 'bob']);
   });
 
+  it('separates visitors in a call (ringing or talking) from the others', () => {
+    const calls = [
+      ...crowd,
+      visitor('erin', { call: { callId: 'c1', agentName: 'Ana', phase: 'in-call' }, visitStartedAt: NOW - 20 * MIN }),
+      visitor('finn', { call: { callId: 'c2', agentName: 'Ben', phase: 'ringing' }, visitStartedAt: NOW - 15 * MIN }),
+    ];
+    expect(ids(applyView(calls, view({ call: 'in-call' }), NOW))).toEqual(['erin', 'finn']);
+    expect(ids(applyView(calls, view({ call: 'none' }), NOW))).toEqual(['dave', 'alice', 'carol', 'bob']);
+    expect(ids(applyView(calls, view({ call: 'in-call', q: 'finn' }), NOW))).toEqual(['finn']);
+  });
+
   it('"time on site over N minutes" and "pages over N" are strict and follow the clock', () => {
     expect(ids(applyView(crowd, view({ timeOver: 2 }), NOW))).toEqual(['dave', 'alice']);
     // Carol has been here exactly 2 minutes: one second later she is over.
@@ -156,6 +167,7 @@ describe('the view in the URL', () => {
       device: 'mobile',
       visitor: 'returning',
       identified: 'yes',
+      call: 'in-call',
       timeOver: 2,
       pagesOver: 3,
       sort: 'pages',
@@ -176,14 +188,19 @@ describe('the view in the URL', () => {
   });
 
   it('ignores malformed or hostile values instead of failing', () => {
-    const v = parseView(new URLSearchParams('status=online&time_over=-3&pages_over=abc&country=<script>&device=fridge&sort=drop&dir=up&visitor=maybe'));
+    const v = parseView(new URLSearchParams('status=online&time_over=-3&pages_over=abc&country=<script>&device=fridge&sort=drop&dir=up&visitor=maybe&call=ringing'));
     expect(v).toEqual(DEFAULT_VIEW);
     expect(parseView(new URLSearchParams(`q=${'x'.repeat(5000)}`)).q).toHaveLength(200);
   });
 
+  it('keeps the call filter in the URL as `call`', () => {
+    expect(serializeView(view({ call: 'none' }))).toBe('call=none');
+    expect(parseView({ call: 'IN-CALL' }).call).toBe('in-call');
+  });
+
   it('counts active filters and clears them while keeping the sort', () => {
-    const v = view({ status: 'active', q: 'x', sort: 'page', dir: 'asc' });
-    expect(activeFilterCount(v)).toBe(2);
+    const v = view({ status: 'active', q: 'x', call: 'none', sort: 'page', dir: 'asc' });
+    expect(activeFilterCount(v)).toBe(3);
     expect(clearFilters(v)).toEqual(view({ sort: 'page', dir: 'asc' }));
     expect(activeFilterCount(DEFAULT_VIEW)).toBe(0);
   });
