@@ -1,10 +1,11 @@
 // `npm start`: builds what is missing, opens the database, starts Porchlight and the demo
 // customer website, and prints where to go. Settings: see server/config.ts and the README.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../drizzle/db';
+import { newestMtime } from './build-freshness';
 import { loadConfig } from './config';
 import { startDemoSite } from './demo/demo-site';
 import { seedDemo, DEMO_ACCOUNT } from './demo/seed';
@@ -12,16 +13,6 @@ import { startPorchlight } from './main';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'dist') continue;
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 /** Build the dashboard and the snippet when they are missing or older than their sources. */
 function buildIfNeeded(): void {

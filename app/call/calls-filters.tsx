@@ -3,6 +3,7 @@
 // client, so a call in the dock goes on while the agent browses the history.
 import Form from 'next/form';
 import Link from 'next/link';
+import { SearchIcon } from '../components/search-icon';
 import { OUTCOME_LABEL } from './call-state';
 import { OUTCOME_FILTERS, hasCallFilters, type CallsQuery } from './calls-query';
 
@@ -13,14 +14,10 @@ interface Props {
 }
 
 export function CallsFilters({ query, sites, agents }: Props) {
-  const submit = (e: React.ChangeEvent<HTMLSelectElement>) => e.currentTarget.form?.requestSubmit();
   return (
     <Form action="/calls" className="toolbar calls-filters" role="search" aria-label="Filter calls" key={JSON.stringify(query)}>
       <div className="search">
-        <svg width="14" height="14" viewBox="0 0 16 16" fill="none" aria-hidden="true">
-          <circle cx="7" cy="7" r="5" stroke="currentColor" strokeWidth="1.6" />
-          <path d="m11 11 3.5 3.5" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
-        </svg>
+        <SearchIcon />
         <input
           className={`input${query.q ? ' is-set' : ''}`}
           type="search"
@@ -32,30 +29,16 @@ export function CallsFilters({ query, sites, agents }: Props) {
           data-testid="calls-filter-q"
         />
       </div>
-      <select className={`select${query.outcome ? ' is-set' : ''}`} name="outcome" aria-label="Outcome" defaultValue={query.outcome ?? ''} onChange={submit} data-testid="calls-filter-outcome">
-        <option value="">Any outcome</option>
-        {OUTCOME_FILTERS.map((o) => (
-          <option key={o} value={o}>
-            {OUTCOME_LABEL[o]}
-          </option>
-        ))}
-      </select>
-      <select className={`select${query.site ? ' is-set' : ''}`} name="site" aria-label="Site" defaultValue={query.site ?? ''} onChange={submit} data-testid="calls-filter-site">
-        <option value="">Every site</option>
-        {sites.map((s) => (
-          <option key={s.id} value={s.id}>
-            {s.name}
-          </option>
-        ))}
-      </select>
-      <select className={`select${query.agent ? ' is-set' : ''}`} name="agent" aria-label="Agent" defaultValue={query.agent ?? ''} onChange={submit} data-testid="calls-filter-agent">
-        <option value="">Every agent</option>
-        {agents.map((a) => (
-          <option key={a.id} value={a.id}>
-            {a.name}
-          </option>
-        ))}
-      </select>
+      <FilterSelect
+        name="outcome"
+        label="Outcome"
+        anyLabel="Any outcome"
+        value={query.outcome}
+        options={OUTCOME_FILTERS.map((o) => ({ id: o, name: OUTCOME_LABEL[o] }))}
+        testid="calls-filter-outcome"
+      />
+      <FilterSelect name="site" label="Site" anyLabel="Every site" value={query.site} options={sites} testid="calls-filter-site" />
+      <FilterSelect name="agent" label="Agent" anyLabel="Every agent" value={query.agent} options={agents} testid="calls-filter-agent" />
       <button type="submit" className="btn btn-sm" data-testid="calls-filter-apply">
         Filter
       </button>
@@ -65,5 +48,26 @@ export function CallsFilters({ query, sites, agents }: Props) {
         </Link>
       )}
     </Form>
+  );
+}
+
+/** One filter of the form; choosing an option applies it at once. */
+function FilterSelect(p: { name: string; label: string; anyLabel: string; value: string | null | undefined; options: { id: string; name: string }[]; testid: string }) {
+  return (
+    <select
+      className={`select${p.value ? ' is-set' : ''}`}
+      name={p.name}
+      aria-label={p.label}
+      defaultValue={p.value ?? ''}
+      onChange={(e) => e.currentTarget.form?.requestSubmit()}
+      data-testid={p.testid}
+    >
+      <option value="">{p.anyLabel}</option>
+      {p.options.map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.name}
+        </option>
+      ))}
+    </select>
   );
 }

@@ -369,23 +369,21 @@ export function useCallController(): CallController {
     finish(s);
   }, [socket, finish]);
 
-  const toggleMute = useCallback(() => {
-    const s = sessionRef.current;
-    if (!s?.local?.getAudioTracks().length) return;
-    s.mic = !s.mic;
-    s.local.getAudioTracks().forEach((t) => (t.enabled = s.mic));
-    dispatch({ type: 'local-media', audio: s.mic });
-    sendMedia(s);
-  }, [sendMedia]);
-
-  const toggleCamera = useCallback(() => {
-    const s = sessionRef.current;
-    if (!s?.local?.getVideoTracks().length) return;
-    s.camera = !s.camera;
-    s.local.getVideoTracks().forEach((t) => (t.enabled = s.camera));
-    dispatch({ type: 'local-media', video: s.camera });
-    sendMedia(s);
-  }, [sendMedia]);
+  /** Mute/unmute or camera off/on: the track keeps its place in the call and sends silence or black. */
+  const toggleTrack = useCallback(
+    (kind: 'audio' | 'video') => {
+      const s = sessionRef.current;
+      const tracks = kind === 'audio' ? s?.local?.getAudioTracks() : s?.local?.getVideoTracks();
+      if (!s || !tracks?.length) return;
+      const on = kind === 'audio' ? (s.mic = !s.mic) : (s.camera = !s.camera);
+      tracks.forEach((t) => (t.enabled = on));
+      dispatch({ type: 'local-media', [kind]: on });
+      sendMedia(s);
+    },
+    [sendMedia],
+  );
+  const toggleMute = useCallback(() => toggleTrack('audio'), [toggleTrack]);
+  const toggleCamera = useCallback(() => toggleTrack('video'), [toggleTrack]);
 
   const stopScreen = useCallback(
     async (s: Session) => {

@@ -4,6 +4,7 @@ import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import type { LiveVisitor, VisitorStatus } from '../../server/protocol';
 import { DEVICE_TYPES, UNKNOWN_COUNTRY, activeFilterCount, clearFilters, facetCounts, type ViewState } from './filters';
 import { DEVICE_LABEL, STATUS_LABEL, countryName, flagOf } from './format';
+import { SearchIcon } from '../components/search-icon';
 
 interface Props {
   view: ViewState;
@@ -25,10 +26,7 @@ export function FilterBar({ view, onChange, visitors, children }: Props) {
     <div className="filters" role="search" aria-label="Filter visitors">
       <div className="toolbar">
         <div className="search">
-          <svg width="14" height="14" viewBox="0 0 16 16" fill="none" aria-hidden="true">
-            <circle cx="7" cy="7" r="5" stroke="currentColor" strokeWidth="1.6" />
-            <path d="m11 11 3.5 3.5" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
-          </svg>
+          <SearchIcon />
           <input
             className={`input${view.q ? ' is-set' : ''}`}
             type="search"

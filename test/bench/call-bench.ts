@@ -13,7 +13,7 @@
 // performance.timeOrigin + performance.now() for what appears, requestVideoFrameCallback's
 // presentationTime for frames): both pages run on this machine and share its clock.
 // Prints p50/p95/max and writes test/bench/results/calls.md and calls.json.
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApp, type AppProcess } from '../support/app-process';
 import { launchBrowser, MEDIA_ARGS } from '../support/browser';
 import { loginDemo } from '../support/demo';
+import { newestMtime } from '../../server/build-freshness';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -65,17 +66,6 @@ function parseArgs(argv: string[]): Options {
 
 // ---------------------------------------------------------------------------------------------
 // build check
-
-function newestMtime(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'dist') continue;
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 function checkBuild(allowStale: boolean): void {
   const nextStamp = path.join(root, '.next', 'BUILD_ID');

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startApp, type AppProcess } from '../support/app-process';
 import { launchBrowser, MEDIA_ARGS } from '../support/browser';
 import { shouldSkipTurnTests, startCoturn, type Coturn } from '../support/coturn';
-import { DEMO_ACCOUNT } from '../../server/demo/seed';
+import { openDemoLivePage } from '../support/demo';
 import { instrumentMedia, remoteVideo, videoFramesAdvance, waitForVisitorId } from '../support/media';
 
 const POLL = { timeout: 8000 };
@@ -50,14 +50,7 @@ describe.skipIf(shouldSkipTurnTests())('a call through TURN only', () => {
   it('connects with relay candidates only, and video flows both ways', async () => {
     const agentCtx = await browser.newContext();
     await instrumentMedia(agentCtx);
-    const agent = await agentCtx.newPage();
-    await agent.goto(`${app.url}/login`);
-    await agent.fill('#email', DEMO_ACCOUNT.email);
-    await agent.fill('#password', DEMO_ACCOUNT.password);
-    await agent.click('button[type=submit]');
-    await agent.waitForURL(/\/sites/);
-    await agent.locator('[data-testid=site-card]').filter({ hasText: 'Demo Store' }).locator('a').first().click();
-    await agent.waitForURL(/\/sites\/[0-9a-f-]{36}$/);
+    const agent = await openDemoLivePage(agentCtx, app.url);
 
     const visitorCtx = await browser.newContext();
     await instrumentMedia(visitorCtx);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApp, type AppProcess } from '../support/app-process';
 import { launchBrowser, MEDIA_ARGS } from '../support/browser';
-import { DEMO_ACCOUNT } from '../../server/demo/seed';
+import { openDemoLivePage } from '../support/demo';
 import { instrumentMedia, mediaReport, remoteVideo, videoFramesAdvance, videoLuma, audioEnergyGrows, waitForVisitorId } from '../support/media';
 
 const POLL = { timeout: 8000 };
@@ -287,13 +287,5 @@ describe('video calls in a real browser', () => {
 async function openAgent(browser: Browser, url: string): Promise<Page> {
   const ctx = await browser.newContext();
   await instrumentMedia(ctx);
-  const page = await ctx.newPage();
-  await page.goto(`${url}/login`);
-  await page.fill('#email', DEMO_ACCOUNT.email);
-  await page.fill('#password', DEMO_ACCOUNT.password);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/sites/);
-  await page.locator('[data-testid=site-card]').filter({ hasText: 'Demo Store' }).locator('a').first().click();
-  await page.waitForURL(/\/sites\/[0-9a-f-]{36}$/);
-  return page;
+  return openDemoLivePage(ctx, url);
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type AppProcess } from '../support/app-process';
 import { launchBrowser } from '../support/browser';
-import { DEMO_ACCOUNT } from '../../server/demo/seed';
+import { openDemoLivePage } from '../support/demo';
 
 /** Waits on a browser and the network: generous, a timing is not what these tests assert. */
 const POLL = { timeout: 8000 };
@@ -40,18 +40,7 @@ describe('dashboard in a real browser', () => {
     await app?.stop();
   });
 
-  /** Logs in as the demo owner through the login form and opens the Demo Store's live page. */
-  async function openDemoLivePage(): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${app.url}/login`);
-    await page.fill('#email', DEMO_ACCOUNT.email);
-    await page.fill('#password', DEMO_ACCOUNT.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/sites/);
-    await page.locator('[data-testid=site-card]').filter({ hasText: 'Demo Store' }).locator('a').first().click();
-    await page.waitForURL(/\/sites\/[0-9a-f-]{36}$/);
-    return page;
-  }
+  const openDemo = async (): Promise<Page> => openDemoLivePage(await browser.newContext(), app.url);
 
   async function visit(url: string): Promise<Page> {
     const ctx = await browser.newContext();
@@ -110,7 +99,7 @@ describe('dashboard in a real browser', () => {
   });
 
   it('filters narrow the live table without a reload, live, and the view lives in the URL', async () => {
-    const page = await openDemoLivePage();
+    const page = await openDemo();
     const ctx = page.context();
     const liveUrl = page.url();
 
@@ -148,7 +137,7 @@ describe('dashboard in a real browser', () => {
   });
 
   it('renders visitor-supplied HTML and script as inert text', async () => {
-    const page = await openDemoLivePage();
+    const page = await openDemo();
     const ctx = page.context();
 
     const evil = await visit(`${app.demoUrl}/app`);
