@@ -175,6 +175,41 @@ describe('video calls in a real browser', () => {
     expect(await agent.locator('[data-testid=call-ended]').textContent()).toMatch(/declined/i);
     expect(await mediaReport(v.page)).toMatchObject({ getUserMedia: 0, peerConnections: 0 });
     await closeDock();
+    // The visitor panel lists the call.
+    await callRow(v.id).click();
+    await expect.poll(() => agent.locator('[data-testid=visitor-panel] [data-testid=visitor-call]').first().getAttribute('data-outcome'), POLL).toBe('declined');
+    await agent.keyboard.press('Escape');
+    await v.ctx.close();
+  });
+
+  it('the agent shares their screen: the visitor is told and keeps seeing a moving picture; stopping goes back to the camera', async () => {
+    const v = await newVisitor();
+    await ring(v.id);
+    await inv(v.page, 'pl-accept-video').click();
+    await expect.poll(() => dock().getAttribute('data-phase'), POLL).toBe('in-call');
+    const visitorRemote = remoteVideo('porchlight-call', 'pl-remote-video');
+    const size = () =>
+      v.page.evaluate((sel) => {
+        const el = new Function(`return (${sel})`)() as HTMLVideoElement;
+        return `${el.videoWidth}x${el.videoHeight}`;
+      }, visitorRemote);
+    await expect.poll(() => videoFramesAdvance(v.page, visitorRemote), POLL).toBe(true);
+    const cameraSize = await size();
+    await agent.locator('[data-testid=call-screen]').click();
+    await expect.poll(() => agent.locator('[data-testid=call-screen]').getAttribute('aria-pressed'), POLL).toBe('true');
+    await expect.poll(() => inv(v.page, 'pl-remote-note').textContent(), POLL).toMatch(/sharing their screen/);
+    expect(await videoFramesAdvance(v.page, visitorRemote)).toBe(true);
+    // The picture the visitor receives is the screen now (the fake screen is 1280x720, the camera 640x480).
+    await expect.poll(size, POLL).not.toBe(cameraSize);
+    await agent.locator('[data-testid=call-screen]').click();
+    await expect.poll(() => agent.locator('[data-testid=call-screen]').getAttribute('aria-pressed'), POLL).toBe('false');
+    await expect.poll(() => inv(v.page, 'pl-remote-note').textContent(), POLL).not.toMatch(/sharing/);
+    await expect.poll(size, POLL).toBe(cameraSize);
+    expect(await videoFramesAdvance(v.page, visitorRemote)).toBe(true);
+    await agent.locator('[data-testid=call-hangup]').click();
+    // The screen capture is released with the camera and microphone.
+    await expect.poll(async () => (await mediaReport(agent)).liveTracks, POLL).toBe(0);
+    await closeDock();
     await v.ctx.close();
   });
 

@@ -154,7 +154,7 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
   local.hidden = true;
   const timer = el('span', { class: 'timer', 'data-testid': 'pl-timer', role: 'timer' }, '00:00');
   const status = el('div', { class: 'status', role: 'status' });
-  const note = el('div', { class: 'note', role: 'status' });
+  const note = el('div', { class: 'note', role: 'status', 'data-testid': 'pl-remote-note' });
   const play = button('pl-play', `Tap to hear ${agent}`, () => {
     remote.muted = false;
     start(remote, false);
