@@ -175,9 +175,11 @@ export const COLUMNS: ColumnDef<LiveVisitor>[] = [
       return (
         <div className="call-cell">
           {v.call && (
-            <span className={`call-tag call-tag-${v.call.phase}`} title={v.call.phase === 'ringing' ? `${v.call.agentName} is calling this visitor` : `In a call with ${v.call.agentName}`}>
-              {v.call.phase === 'ringing' ? `Ringing (${agent})` : `In call with ${agent}`}
-            </span>
+            <TwoLine
+              title={v.call.phase === 'ringing' ? `${v.call.agentName} is calling this visitor` : `In a call with ${v.call.agentName}`}
+              main={<span className={`call-tag call-tag-${v.call.phase}`}>{v.call.phase === 'ringing' ? 'Ringing' : 'In call'}</span>}
+              sub={v.call.phase === 'ringing' ? `${agent} calling` : `with ${agent}`}
+            />
           )}
           <RowCallButton siteId={(table.options.meta as TableMeta).siteId} visitor={v} />
         </div>
