@@ -278,8 +278,8 @@ export interface AgentClientEvents {
 export interface AgentServerEvents {
   'presence:diff': (diff: PresenceDiff) => void;
   'presence:point': (p: { siteId: string; point: PresencePoint }) => void;
-  /** The visitor clicked accept; their browser may be asking them for camera/microphone. */
-  'call:answering': (p: { callId: string }) => void;
+  /** The visitor clicked accept; their browser may be asking them for camera/microphone. It now rings `ringsForMs` longer at most. */
+  'call:answering': (p: { callId: string; ringsForMs: number }) => void;
   /** The visitor accepted: create the (answering) peer with this ICE configuration. */
   'call:accepted': (p: { callId: string; ice: IceConfig; media: CallMedia; problems: MediaProblem[] }) => void;
   /** The visitor's page is navigating or reconnecting: the call waits for their next page. */

@@ -35,6 +35,8 @@ export interface CallState {
   clickedAt: number | null;
   /** When the invitation stops ringing, in client time. */
   expiresAt: number | null;
+  /** The visitor clicked accept and their browser is asking them for camera/microphone. */
+  answering: boolean;
   /** When the visitor accepted (client clock): the call timer runs from here. */
   acceptedAt: number | null;
   endedAt: number | null;
@@ -56,6 +58,8 @@ export type CallAction =
   | { type: 'start'; target: CallTarget; at: number }
   | { type: 'started'; call: AgentCall; at: number; clockOffset?: number }
   | { type: 'start-failed'; code: ErrorCode; message?: string; at: number }
+  /** The visitor clicked accept; the server gave them more time (a permission prompt may be open). */
+  | { type: 'answering'; callId: string; expiresAt: number }
   | { type: 'accepted'; callId: string; media: CallMedia; problems: MediaProblem[]; at: number }
   | { type: 'peer-connected'; callId: string }
   | { type: 'away'; callId: string }
@@ -75,6 +79,7 @@ export const initialCallState: CallState = Object.freeze({
   callId: null,
   clickedAt: null,
   expiresAt: null,
+  answering: false,
   acceptedAt: null,
   endedAt: null,
   remote: null,
@@ -124,6 +129,10 @@ export function callReducer(state: CallState, action: CallAction): CallState {
           ? { code: action.code, message: action.message!.trim(), detail: null }
           : { code: action.code, message: startErrorText(action.code), detail: detailOf(action.code, action.message) },
       };
+    }
+    case 'answering': {
+      if (action.callId !== state.callId || state.phase !== 'ringing') return state;
+      return { ...state, answering: true, expiresAt: action.expiresAt };
     }
     case 'accepted': {
       if (action.callId !== state.callId || state.phase !== 'ringing') return state;
@@ -297,6 +306,7 @@ export function statusText(s: CallState): string {
     case 'starting':
       return 'Calling…';
     case 'ringing':
+      if (s.answering) return 'Answering… (allowing camera and microphone)';
       return s.target?.video === false ? 'Ringing · audio call' : 'Ringing · video call';
     case 'connecting':
       return 'Connecting…';

@@ -191,6 +191,9 @@ export function useCallController(): CallController {
       dispatch({ type: 'rejoined', callId: p.callId, media: p.media, problems: p.problems ?? [] });
       void answer(s, p.ice);
     };
+    const onAnswering = (p: { callId: string; ringsForMs: number }) => {
+      if (mine(p.callId)) dispatch({ type: 'answering', callId: p.callId, expiresAt: Date.now() + p.ringsForMs });
+    };
     const onAway = (p: { callId: string }) => {
       if (mine(p.callId)) dispatch({ type: 'away', callId: p.callId });
     };
@@ -215,6 +218,7 @@ export function useCallController(): CallController {
       else dispatch({ type: 'start-failed', code: 'internal', message: 'Lost the connection to Porchlight', at: Date.now() });
       finish(s);
     };
+    socket.on('call:answering', onAnswering);
     socket.on('call:accepted', onAccepted);
     socket.on('call:rejoined', onRejoined);
     socket.on('call:away', onAway);
@@ -223,6 +227,7 @@ export function useCallController(): CallController {
     socket.on('call:ended', onEnded);
     socket.on('disconnect', onDisconnect);
     return () => {
+      socket.off('call:answering', onAnswering);
       socket.off('call:accepted', onAccepted);
       socket.off('call:rejoined', onRejoined);
       socket.off('call:away', onAway);

@@ -127,7 +127,7 @@ export function createCallTransport(d: CallTransportDeps) {
         return;
       }
       case 'answering':
-        d.agentNsp.to(call.agent.socketId).emit('call:answering', { callId: call.id });
+        d.agentNsp.to(call.agent.socketId).emit('call:answering', { callId: call.id, ringsForMs: Math.max(0, call.expiresAt - d.now()) });
         return;
       case 'connected':
         return;
@@ -279,9 +279,13 @@ export function createCallTransport(d: CallTransportDeps) {
     const onError = (err: unknown) => d.log('agent call event failed', err);
     const opts = { limiter, onError };
 
+    // Ringing someone is intrusive: an agent (or a script with their session) cannot flood a
+    // visitor with invitations by cancelling and calling again.
+    const startLimiter = tokenBucket(1, 10);
     socket.on(
       'call:start',
       handle(CallStartSchema, async (p) => {
+        if (!startLimiter()) throw new ClientError('rate_limited', 'Too many calls in a row: wait a moment');
         const site = await d.sites.getForUser(userId, p.siteId);
         if (!site) throw new ClientError('forbidden', 'not your site');
         const elsewhere = directory.get(key(p.siteId, p.visitorId));

@@ -276,6 +276,31 @@ describe.each(testDatabases())('calls ($name)', (kind) => {
     expect((await server.services.calls.list({ siteIds: [site.id], outcome: 'declined', visitorId: id, limit: 50 })).map((c) => c.id)).toEqual([c1.call.callId]);
   });
 
+  it('keeps ringing while the visitor answers a permission prompt, and tells the agent', async () => {
+    const a = await agent(ana);
+    const v = await visitor();
+    const c = await startCall(a, v.auth.visitorId);
+    if (!c.ok) throw new Error(c.code);
+    const answering = nextEvent<{ callId: string; ringsForMs: number }>(a, 'call:answering');
+    expect((await ask(v.s, 'call:answering', { callId: c.call.callId })).ok).toBe(true);
+    expect((await answering).ringsForMs).toBeGreaterThan(RING_MS * 2); // the connect timeout, 20 s by default
+    await sleep(RING_MS + 300); // past the ring timeout
+    expect((await ask(v.s, 'call:accept', { callId: c.call.callId, media: { audio: true, video: true } })).ok).toBe(true);
+  });
+
+  it('limits how fast an agent can ring visitors', async () => {
+    const a = await agent(ana);
+    const v = await visitor();
+    const codes: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      const c = await startCall(a, v.auth.visitorId);
+      codes.push(c.ok ? 'ok' : c.code);
+      if (c.ok) await ask(a, 'call:cancel', { callId: c.call.callId });
+    }
+    // A burst of ten, then about one a second.
+    expect(codes).toEqual([...Array(10).fill('ok'), 'rate_limited']);
+  });
+
   it('fails a call accepted without camera or microphone and tells the agent why', async () => {
     const a = await agent(ana);
     const v = await visitor();

@@ -58,6 +58,16 @@ describe('call state', () => {
     expect(d.phase).toBe('in-call');
   });
 
+  it('says the visitor is answering while their browser asks for permission, and rings longer', () => {
+    const s = callReducer(ringing(), { type: 'answering', callId: 'call-1', expiresAt: T + 45_000 });
+    expect(s.phase).toBe('ringing');
+    expect(s.expiresAt).toBe(T + 45_000);
+    expect(statusText(s)).toMatch(/answering/i);
+    expect(statusText(ringing())).not.toMatch(/answering/i);
+    // Another call's notice changes nothing.
+    expect(callReducer(ringing(), { type: 'answering', callId: 'call-9', expiresAt: T + 45_000 }).answering).toBe(false);
+  });
+
   it('converts the expiry to client time with the measured clock offset', () => {
     const s = run([{ type: 'start', target, at: T }, { type: 'started', call: agentCall(), at: T + 40, clockOffset: 2_000 }]);
     expect(s.expiresAt).toBe(T + 28_000);
