@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { services } from '../../server/services';
+import { initialsOf } from '../../server/initials';
 import { Brand } from '../components/brand';
 import { CallProvider } from '../call/call-provider';
 import { LogoutButton } from '../components/logout-button';
@@ -20,13 +21,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     { href: '/calls', label: 'Calls' },
     ...sites.slice(0, MAX_SITES_IN_NAV).map((s) => ({ href: `/sites/${s.id}`, label: s.name, prefix: true })),
   ];
-  const initials =
-    user.name
-      .split(/\s+/)
-      .filter(Boolean)
-      .slice(0, 2)
-      .map((w) => w[0]?.toUpperCase())
-      .join('') || user.email[0]?.toUpperCase();
+  const initials = initialsOf(user.name || user.email);
   // One /agent socket per tab, and the agent's call on it, for every page of the shell: a call
   // goes on while the agent moves between dashboard pages.
   return (

@@ -6,6 +6,7 @@ import { OUTCOME_LABEL, endText, formatTimer, isBusy, problemsText, remoteVideoT
 import { qualityText } from './call-stats';
 import { CameraIcon, ChevronIcon, MicIcon, PhoneIcon, ScreenIcon } from './icons';
 import type { CallController } from './use-call';
+import { initialsOf } from '../../server/initials';
 
 export function CallDock({ controller: c }: { controller: CallController }) {
   const { state } = c;
@@ -30,7 +31,7 @@ export function CallDock({ controller: c }: { controller: CallController }) {
     >
       <header className="call-head">
         <span className="avatar call-avatar" aria-hidden="true">
-          {initials(state.target.label)}
+          {initialsOf(state.target.label)}
         </span>
         <div className="call-who">
           <strong title={state.target.label}>{state.target.label}</strong>
@@ -69,7 +70,7 @@ export function CallDock({ controller: c }: { controller: CallController }) {
           {(!c.remote || remoteCameraOff || phase !== 'in-call') && (
             <div className="call-overlay">
               <span className="avatar call-avatar-lg" aria-hidden="true">
-                {initials(state.target.label)}
+                {initialsOf(state.target.label)}
               </span>
               <span>{remoteVideoText(state)}</span>
             </div>
@@ -239,15 +240,4 @@ function useTicking(active: boolean): number {
     return () => clearInterval(t);
   }, [active]);
   return now;
-}
-
-function initials(label: string): string {
-  return (
-    label
-      .split(/[\s@.]+/)
-      .filter(Boolean)
-      .slice(0, 2)
-      .map((w) => w[0]?.toUpperCase() ?? '')
-      .join('') || '?'
-  );
 }

@@ -3,6 +3,7 @@
 // Live fields come from the store; the trail and history from `visitor:details`.
 import { useEffect, useRef, useState } from 'react';
 import type { CallRecord, LiveVisitor, VisitorDetails } from '../../server/protocol';
+import { initialsOf } from '../../server/initials';
 import { PanelCallButtons } from '../call/call-buttons';
 import { OUTCOME_LABEL } from '../call/call-state';
 import {
@@ -84,7 +85,7 @@ export function DetailPanel({ siteId, visitor: v, online, now, requestDetails, o
     <aside className="panel" aria-labelledby="panel-title" data-testid="visitor-panel">
       <div className="panel-head">
         <span className="avatar" aria-hidden="true" style={{ width: 40, height: 40, fontSize: 14, background: name ? 'var(--primary)' : '#98a1b0' }}>
-          {initials(name) || '?'}
+          {initialsOf(name)}
         </span>
         <div className="who">
           <h2 id="panel-title" ref={headingRef} tabIndex={-1}>
@@ -334,15 +335,6 @@ function mergeIdentity(v: LiveVisitor, d: VisitorDetails) {
     email: v.identity.email || d.identity.email,
     attributes: { ...d.identity.attributes, ...v.identity.attributes },
   };
-}
-
-function initials(name: string): string {
-  return name
-    .split(/[\s@.]+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((w) => w[0]?.toUpperCase() ?? '')
-    .join('');
 }
 
 function pathOf(url: string): string {

@@ -15,6 +15,7 @@ import { iceFor, type IceOptions } from '../calls/ice';
 import type { PresenceEngine } from '../presence/engine';
 import type { AgentClientEvents, AgentServerEvents, CallInvite, CallMedia, ErrorCode, IceConfig, LiveCall, MediaProblem, VisitorClientEvents, VisitorServerEvents } from '../protocol';
 import type { SiteStore } from '../sites/site-store';
+import { initialsOf } from '../initials';
 import type { AgentSocketData } from './agent-namespace';
 import { ClientError, handle, tokenBucket } from './handler';
 import { CallAcceptSchema, CallMediaStateSchema, CallRefSchema, CallSignalSchema, CallStartSchema } from './schemas';
@@ -25,15 +26,6 @@ type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, n
 
 /** Every tab of one visitor: invitations ring in all of them. */
 export const visitorRoom = (siteId: string, visitorId: string) => `visitor:${siteId}:${visitorId}`;
-
-export const initialsOf = (name: string): string =>
-  name
-    .trim()
-    .split(/\s+/)
-    .slice(0, 2)
-    .map((w) => Array.from(w)[0] ?? '')
-    .join('')
-    .toUpperCase() || '?';
 
 export interface CallTransportDeps {
   book: () => CallBook;

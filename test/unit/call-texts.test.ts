@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { endMessage, inviteLine, mediaMessage, remoteNote } from '../../embed-snippet/src/call/messages';
 import { formatDuration } from '../../embed-snippet/src/call/time';
+import { initialsOf } from '../../server/initials';
 
 describe('call timer', () => {
   it('shows mm:ss, and h:mm:ss past an hour', () => {
@@ -60,5 +61,16 @@ describe('call texts', () => {
     expect(remoteNote('Ana', { audio: true, video: false })).toBe("Ana's camera is off");
     expect(remoteNote('Ana', { audio: false, video: false })).toBe("Ana muted · Ana's camera is off");
     expect(remoteNote('Ana', { audio: true, video: false, screen: true })).toBe('Ana is sharing their screen');
+  });
+});
+
+describe('avatar initials', () => {
+  it('takes the first letters of the first two words, emails and emoji included', () => {
+    expect(initialsOf('Ana Lima')).toBe('AL');
+    expect(initialsOf('  demo owner  the third ')).toBe('DO');
+    expect(initialsOf('maya@northwind.io')).toBe('MN');
+    expect(initialsOf('Émile')).toBe('É');
+    expect(initialsOf('😀 Smile')).toBe('😀S');
+    expect(initialsOf('')).toBe('?');
   });
 });

@@ -4,6 +4,7 @@
 // It only renders: the session (call-session.ts) decides what happens. Every text from the
 // server (agent name, company) goes in through textContent.
 import type { CallInvite } from '../../../server/protocol';
+import { initialsOf } from '../../../server/initials';
 import { inviteLine } from './messages';
 import { guard, log } from './safe';
 
@@ -90,8 +91,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, te
   return node;
 }
 
-const initialsOf = (invite: CallInvite): string =>
-  (invite.agent.initials || invite.agent.name.split(/\s+/).map((w) => w.charAt(0)).join('')).slice(0, 3).toUpperCase();
+const avatarText = (invite: CallInvite): string => (invite.agent.initials || initialsOf(invite.agent.name)).slice(0, 3);
 
 /**
  * Keeps page rules aimed at every element (`* { position: relative }`, `div, span {...}` resets
@@ -138,7 +138,7 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
     'div',
     { class: 'head' },
     '',
-    el('div', { class: 'avatar', 'aria-hidden': 'true' }, initialsOf(invite)),
+    el('div', { class: 'avatar', 'aria-hidden': 'true' }, avatarText(invite)),
     el('div', { class: 'who' }, '', el('div', { class: 'name', 'data-testid': 'pl-agent-name' }, agent), el('div', { class: 'company', 'data-testid': 'pl-company' }, invite.company)),
   );
   const acceptVideo = button('pl-accept-video', 'Accept with video', () => on.accept(true), invite.video ? 'primary' : '');
@@ -164,7 +164,7 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
     'div',
     { class: 'stage' },
     '',
-    el('div', { class: 'avatar', 'aria-hidden': 'true' }, initialsOf(invite)),
+    el('div', { class: 'avatar', 'aria-hidden': 'true' }, avatarText(invite)),
     remote,
     el('div', { class: 'bar' }, '', el('span', {}, agent), timer),
     status,
