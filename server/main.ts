@@ -124,13 +124,13 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     const closed = await callRecords.closeInterrupted(now());
     if (closed) log(`closed ${closed} call record(s) left open by the previous run`);
   }
-  const callTransport = createCallTransport({ book: () => calls, recorder: callRecords, presence, sites, ice: config.calls.ice, visitorNsp, agentNsp, cluster: !!redis, now, log });
-  const calls = new CallBook({
+  const calls: CallBook = new CallBook({
     ringTimeoutMs: config.calls.ringTimeoutMs,
     connectTimeoutMs: config.calls.connectTimeoutMs,
     resumeGraceMs: config.calls.resumeGraceMs,
     clock: o.now ? { ...systemClock, now } : systemClock,
     newId: randomUUID,
+    // The transport is built next (it needs the book too); events only flow once sockets connect.
     onEvent: (e) => {
       try {
         callTransport.onCallEvent(e);
@@ -138,6 +138,19 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
         log('call event failed', err);
       }
     },
+  });
+  const callTransport = createCallTransport({
+    book: calls,
+    recorder: callRecords,
+    presence,
+    sites,
+    ice: config.calls.ice,
+    visitorNsp,
+    agentNsp,
+    cluster: !!redis,
+    goneGraceMs: config.calls.resumeGraceMs,
+    now,
+    log,
   });
 
   attachVisitorNamespace(visitorNsp, { sites, presence, history, country, trustedProxies: config.trustedProxies, now, log, onConnection: callTransport.onVisitorConnection });

@@ -68,10 +68,11 @@ export interface VisitorClientEvents {
   /** The visitor clicked accept and the browser is asking for camera/microphone: keep ringing. */
   'call:answering': (p: { callId: string }, ack?: AckFn) => void;
   /** Accept after the visitor clicked, with the media they could actually get. */
-  'call:accept': (p: { callId: string; media: CallMedia; problems?: MediaProblem[] }, ack: AckFn<{ ice: IceConfig }>) => void;
+  /** The ack's resumeToken lets this tab's next page take the call over (call:rejoin); keep it per tab. */
+  'call:accept': (p: { callId: string; media: CallMedia; problems?: MediaProblem[] }, ack: AckFn<{ ice: IceConfig; resumeToken: string }>) => void;
   'call:decline': (p: { callId: string }, ack?: AckFn) => void;
   /** After call:ongoing on a new page of the same tab: take the call over on this socket. */
-  'call:rejoin': (p: { callId: string; media: CallMedia; problems?: MediaProblem[] }, ack: AckFn<{ ice: IceConfig }>) => void;
+  'call:rejoin': (p: { callId: string; resumeToken: string; media: CallMedia; problems?: MediaProblem[] }, ack: AckFn<{ ice: IceConfig; resumeToken: string }>) => void;
   /** The page is about to navigate within the site: keep the call for the next page. */
   'call:navigating': (p: { callId: string }, ack?: AckFn) => void;
   'call:signal': (p: CallSignal, ack?: AckFn) => void;

@@ -1,4 +1,4 @@
-// The calls history page's filters and their URL form (?outcome=&site=&agent=&q=&before=).
+// The calls history page's filters and their URL form (?outcome=&site=&agent=&q=&before=&before_id=).
 // Pure, so malformed or hostile parameters are unit-tested; the tenant never comes from here.
 import type { CallEndReason, CallParty } from '../../server/protocol';
 import { isSiteId } from '../lib/site-json';
@@ -12,8 +12,9 @@ export interface CallsQuery {
   site: string | null;
   agent: string | null;
   q: string;
-  /** Calls started before this (epoch ms): the older page. */
+  /** The older page starts after this call: started at `before` (epoch ms), id `beforeId` (calls in the same millisecond are ordered by id). */
   before: number | null;
+  beforeId: string | null;
 }
 
 type Params = URLSearchParams | Record<string, string | string[] | undefined>;
@@ -37,6 +38,7 @@ export function parseCallsQuery(p: Params): CallsQuery {
     agent: /^[A-Za-z0-9_-]{1,128}$/.test(agent) ? agent : null,
     q: (get(p, 'q') ?? '').trim().slice(0, MAX_Q),
     before: Number.isSafeInteger(before) && before > 0 ? before : null,
+    beforeId: /^[0-9a-f-]{36}$/i.test(get(p, 'before_id') ?? '') ? get(p, 'before_id')!.toLowerCase() : null,
   };
 }
 
@@ -48,6 +50,7 @@ export function serializeCallsQuery(q: CallsQuery): string {
   if (q.agent) p.set('agent', q.agent);
   if (q.q) p.set('q', q.q);
   if (q.before !== null) p.set('before', String(q.before));
+  if (q.before !== null && q.beforeId) p.set('before_id', q.beforeId);
   return p.toString();
 }
 
@@ -62,10 +65,10 @@ export const hasCallFilters = (q: CallsQuery): boolean => !!(q.outcome || q.site
  * One page of rows out of `limit + 1` fetched: the rows to show and, when there are more, the
  * link to the next (older) page, which starts before the oldest row shown.
  */
-export function pageOf<T extends { startedAt: number }>(rows: readonly T[], q: CallsQuery, size = CALLS_PAGE_SIZE): { rows: T[]; olderHref: string | null } {
+export function pageOf<T extends { id: string; startedAt: number }>(rows: readonly T[], q: CallsQuery, size = CALLS_PAGE_SIZE): { rows: T[]; olderHref: string | null } {
   const shown = rows.slice(0, size);
   const last = shown[shown.length - 1];
-  return { rows: shown, olderHref: rows.length > size && last ? callsHref({ ...q, before: last.startedAt }) : null };
+  return { rows: shown, olderHref: rows.length > size && last ? callsHref({ ...q, before: last.startedAt, beforeId: last.id }) : null };
 }
 
 export const ENDED_BY_LABEL: Record<CallParty, string> = { agent: 'Agent', visitor: 'Visitor', system: 'System' };

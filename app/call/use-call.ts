@@ -30,6 +30,8 @@ interface Session {
   peer: CallPeer | null;
   /** Bumped for every peer: callbacks of a replaced peer are ignored. */
   generation: number;
+  /** The peer was made before the agent's camera/microphone were ready (they are added when they come). */
+  peerWithoutMedia: boolean;
   /** Signals that arrived before the peer existed (it waits for our media). */
   signals: string[];
   /** What the visitor said it sends (call:accepted / call:rejoined). */
@@ -62,8 +64,10 @@ export interface CallController {
 let peerModule: Promise<typeof import('../../embed-snippet/src/rtc/peer')> | null = null;
 const loadPeer = () => (peerModule ??= import('../../embed-snippet/src/rtc/peer'));
 
-const withTimeout = <T,>(p: Promise<T>, ms: number, fallback: T): Promise<T> =>
-  Promise.race([p, new Promise<T>((r) => setTimeout(() => r(fallback), ms))]);
+const withTimeout = <T,>(p: Promise<T>, ms: number, fallback: T): Promise<T> => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([p, new Promise<T>((r) => (timer = setTimeout(() => r(fallback), ms)))]).finally(() => clearTimeout(timer));
+};
 
 export function useCallController(): CallController {
   const { socket } = useAgentSocket();
@@ -161,6 +165,7 @@ export function useCallController(): CallController {
         },
       });
       s.peer = peer;
+      s.peerWithoutMedia = !s.local;
       setCanShareScreen(!!s.local?.getVideoTracks().length && typeof navigator.mediaDevices?.getDisplayMedia === 'function');
       const queued = s.signals;
       s.signals = [];
@@ -298,6 +303,7 @@ export function useCallController(): CallController {
         screen: null,
         peer: null,
         generation: 0,
+        peerWithoutMedia: false,
         signals: [],
         remoteSendsVideo: false,
         mic: true,
@@ -340,6 +346,12 @@ export function useCallController(): CallController {
         s.local = m.stream;
         s.camera = target.video && !!m.stream?.getVideoTracks().length;
         s.mic = !!m.stream?.getAudioTracks().length;
+        // The agent's permission prompt outlasted the wait and the call went on without their
+        // media: send it now (the visitor's side renegotiates).
+        if (m.stream && s.peer && s.peerWithoutMedia) {
+          s.peer.addStream(m.stream);
+          s.peerWithoutMedia = false;
+        }
         setPreview(m.stream);
         dispatch({ type: 'local-media', audio: s.mic, video: s.camera });
         if (m.notice) dispatch({ type: 'local-notice', message: m.notice });

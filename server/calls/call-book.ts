@@ -59,6 +59,13 @@ export interface Call {
   away: boolean;
   /** The visitor said its page is about to navigate: a disconnect then means "wait", not "left". */
   navigating: boolean;
+  /** The visitor clicked accept (a permission prompt may be open): the ring was extended once. */
+  answering: boolean;
+  /**
+   * Handed to the accepting tab only: its next page must show it to take the call over, so
+   * knowing a visitor's ids is not enough to hijack their call.
+   */
+  resumeToken: string | null;
   end: CallEnd | null;
 }
 
@@ -116,6 +123,8 @@ export class CallBook {
       visitor: null,
       away: false,
       navigating: false,
+      answering: false,
+      resumeToken: null,
       end: null,
     };
     this.calls.set(call.id, call);
@@ -135,11 +144,13 @@ export class CallBook {
   }
 
   decline(callId: string, by: VisitorParty): CallResult {
-    const call = this.visitorCall(callId, by, false);
-    if (!call.ok) return call;
-    if (call.call.phase !== 'ringing') return fail('invalid_state', 'The call is already in progress');
-    this.finish(call.call, 'declined', 'declined', 'visitor');
-    return call;
+    const r = this.visitorCall(callId, by, 'any-tab');
+    if (!r.ok) return r;
+    // From the tab in the call (its accept and its decline crossed, or its page lost track):
+    // ending it is what the visitor wants.
+    if (r.call.phase !== 'ringing') return this.hangup(callId, { kind: 'visitor', ...by });
+    this.finish(r.call, 'declined', 'declined', 'visitor');
+    return r;
   }
 
   /**
@@ -148,10 +159,13 @@ export class CallBook {
    * timeout from now. Any tab of the visitor may say so; the accept still decides.
    */
   answering(callId: string, by: VisitorParty): CallResult {
-    const r = this.visitorCall(callId, by, false);
+    const r = this.visitorCall(callId, by, 'any-tab');
     if (!r.ok) return r;
     const { call } = r;
     if (call.phase !== 'ringing') return fail('invalid_state', 'The call was already answered');
+    // Once per call: repeating it must not keep a call ringing forever.
+    if (call.answering) return r;
+    call.answering = true;
     const until = Math.max(call.expiresAt, this.o.clock.now() + this.o.connectTimeoutMs);
     call.expiresAt = until;
     this.timer(call, until - this.o.clock.now(), () => this.finish(call, 'missed', 'no_answer', 'system'));
@@ -160,7 +174,7 @@ export class CallBook {
   }
 
   accept(callId: string, by: VisitorParty, media: CallMedia, problems: MediaProblem[]): CallResult {
-    const r = this.visitorCall(callId, by, false);
+    const r = this.visitorCall(callId, by, 'any-tab');
     if (!r.ok) return r;
     const { call } = r;
     if (call.phase !== 'ringing') return fail('invalid_state', 'The call was already answered');
@@ -172,6 +186,7 @@ export class CallBook {
     call.phase = 'accepted';
     call.acceptedAt = this.o.clock.now();
     call.visitor = { tabId: by.tabId, socketId: by.socketId, media, problems };
+    call.resumeToken = this.o.newId();
     this.timer(call, this.o.connectTimeoutMs, () => this.finish(call, 'failed', 'connect_failed', 'system'));
     this.o.onEvent({ type: 'accepted', call });
     return { ok: true, call };
@@ -183,6 +198,8 @@ export class CallBook {
     if (!r.ok) return r;
     const { call } = r;
     if (call.phase !== 'accepted' && call.phase !== 'connected') return fail('invalid_state', 'The call is not answered');
+    // A late report from the peers of the visitor's previous page: the resume grace keeps running.
+    if (call.away) return r;
     this.clearTimer(call);
     if (call.phase === 'accepted') {
       call.phase = 'connected';
@@ -204,11 +221,16 @@ export class CallBook {
       : { ok: true, call, to: { kind: 'agent', socketId: call.agent.socketId } };
   }
 
+  /**
+   * Either party ends the call. The visitor's tab may do so from whichever socket it has now
+   * (a hang-up sent while its connection was being re-established arrives on the new one).
+   */
   hangup(callId: string, by: Party): CallResult {
-    const r = this.party(callId, by);
+    const r = by.kind === 'agent' ? this.agentCall(callId, by) : this.visitorCall(callId, by, 'bound-tab');
     if (!r.ok) return r;
     const { call } = r;
-    if (call.phase === 'ringing') this.finish(call, by.kind === 'agent' ? 'cancelled' : 'declined', by.kind === 'agent' ? 'cancelled' : 'declined', by.kind);
+    // Only the agent can be in a ringing call (a visitor who has not accepted declines).
+    if (call.phase === 'ringing') this.finish(call, 'cancelled', 'cancelled', 'agent');
     else this.finish(call, 'answered', 'hangup', by.kind);
     return r;
   }
@@ -222,10 +244,11 @@ export class CallBook {
   }
 
   /** The same tab, on its next page, takes the call over. */
-  rejoin(callId: string, by: VisitorParty, media: CallMedia, problems: MediaProblem[]): CallResult {
-    const call = this.calls.get(callId);
-    if (!call) return fail('gone', 'The call has ended');
-    if (!call.visitor || call.siteId !== by.siteId || call.visitorId !== by.visitorId || call.visitor.tabId !== by.tabId) return fail('forbidden', 'Not your call');
+  rejoin(callId: string, by: VisitorParty, resumeToken: string, media: CallMedia, problems: MediaProblem[]): CallResult {
+    const r = this.visitorCall(callId, by, 'bound-tab');
+    if (!r.ok) return r;
+    const { call } = r;
+    if (call.resumeToken !== resumeToken) return fail('forbidden', 'Not your call');
     if (!media.audio && !media.video) {
       this.finish(call, 'answered', 'media_unavailable', 'visitor');
       return fail('gone', 'No camera or microphone could be used');
@@ -253,7 +276,7 @@ export class CallBook {
     }
   }
 
-  /** The visitor has no tab open any more: a call still ringing for them is missed. */
+  /** The visitor has had no tab open for a while (the transport waits out navigations): a call still ringing for them is missed. */
   visitorGone(siteId: string, visitorId: string): void {
     const call = this.calls.get(this.byVisitor.get(visitorKey(siteId, visitorId)) ?? '');
     if (call?.phase === 'ringing') this.finish(call, 'missed', 'left', 'visitor');
@@ -289,11 +312,11 @@ export class CallBook {
 
   /** Stop every timer (server shutdown); live calls end as failed. */
   close(): void {
-    for (const call of [...this.calls.values()]) this.finish(call, call.acceptedAt ? 'answered' : 'failed', 'connect_failed', 'system');
+    for (const call of [...this.calls.values()]) this.finish(call, call.acceptedAt ? 'answered' : 'failed', 'interrupted', 'system');
   }
 
   private party(callId: string, p: Party): CallResult {
-    return p.kind === 'agent' ? this.agentCall(callId, p) : this.visitorCall(callId, p, true);
+    return p.kind === 'agent' ? this.agentCall(callId, p) : this.visitorCall(callId, p, 'bound-socket');
   }
 
   private agentCall(callId: string, p: AgentParty): CallResult {
@@ -303,14 +326,19 @@ export class CallBook {
     return { ok: true, call };
   }
 
-  /** `bound`: the call must have been accepted by this very tab, on this very socket. */
-  private visitorCall(callId: string, p: VisitorParty, bound: boolean): CallResult {
+  /**
+   * Whether this visitor tab may act on the call:
+   * - 'any-tab': any tab of the visitor while it rings (accept, decline); after answer, only the tab in the call;
+   * - 'bound-tab': the tab that accepted, on whichever socket (hang-up, rejoin);
+   * - 'bound-socket': the tab that accepted, on the socket it is in the call with now (signals).
+   */
+  private visitorCall(callId: string, p: VisitorParty, mode: 'any-tab' | 'bound-tab' | 'bound-socket'): CallResult {
     const call = this.calls.get(callId);
     if (!call) return fail('gone', 'The call has ended');
     if (call.siteId !== p.siteId || call.visitorId !== p.visitorId) return fail('forbidden', 'Not your call');
-    if (call.visitor) {
-      if (call.visitor.tabId !== p.tabId || call.visitor.socketId !== p.socketId) return fail(bound ? 'forbidden' : 'invalid_state', bound ? 'Not your call' : 'The call was answered in another tab');
-    } else if (bound) return fail('invalid_state', 'The call is not answered');
+    if (!call.visitor) return mode === 'any-tab' ? { ok: true, call } : fail('invalid_state', 'The call is not answered');
+    if (call.visitor.tabId !== p.tabId) return fail(mode === 'any-tab' ? 'invalid_state' : 'forbidden', mode === 'any-tab' ? 'The call was answered in another tab' : 'Not your call');
+    if (mode === 'bound-socket' && call.visitor.socketId !== p.socketId) return fail('forbidden', 'Not your call');
     return { ok: true, call };
   }
 

@@ -1,7 +1,7 @@
 // Call records: one row per call, inserted when it starts ringing and completed when it ends, so
 // a call in progress is visible in the history too. Writes are queued off the signaling path: a
 // slow database never delays a call, and a failed write is logged, not thrown at anyone.
-import { and, desc, eq, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, isNull, lt, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../drizzle/db';
 import { call as callTable, site, visitor } from '../../drizzle/schema';
 import type { CallEndReason, CallOutcome, CallRecord } from '../protocol';
@@ -77,8 +77,9 @@ export interface CallFilter {
   agentId?: string;
   /** Visitor id (prefix) or name/email (substring). */
   q?: string;
-  /** Only calls started before this (epoch ms): the next page. */
+  /** The next page: calls after this one in the list's order (started before `before`, or at the same millisecond with a smaller id). */
   before?: number;
+  beforeId?: string;
   visitorId?: string;
   limit: number;
 }
@@ -93,7 +94,10 @@ export async function listCalls(db: Db, f: CallFilter): Promise<CallRecord[]> {
   else if (f.outcome) where.push(eq(callTable.outcome, f.outcome));
   if (f.agentId) where.push(eq(callTable.agentId, f.agentId));
   if (f.visitorId) where.push(eq(callTable.visitorKey, f.visitorId));
-  if (f.before !== undefined) where.push(lt(callTable.startedAt, new Date(f.before)));
+  if (f.before !== undefined) {
+    const at = new Date(f.before);
+    where.push(f.beforeId ? or(lt(callTable.startedAt, at), and(eq(callTable.startedAt, at), lt(callTable.id, f.beforeId))) : lt(callTable.startedAt, at));
+  }
   const q = f.q?.trim();
   if (q) {
     const like = `%${escapeLike(q)}%`;
@@ -130,13 +134,14 @@ export async function listCalls(db: Db, f: CallFilter): Promise<CallRecord[]> {
 export async function listCallAgents(db: Db, siteIds: string[]): Promise<{ id: string; name: string }[]> {
   if (siteIds.length === 0) return [];
   const rows = await db
-    .selectDistinct({ id: callTable.agentId, name: callTable.agentName })
+    .select({ id: callTable.agentId, name: callTable.agentName, last: max(callTable.startedAt) })
     .from(callTable)
     .where(inArray(callTable.siteId, siteIds))
-    .orderBy(callTable.agentName)
+    .groupBy(callTable.agentId, callTable.agentName)
+    .orderBy(desc(max(callTable.startedAt)))
     .limit(500);
-  // An agent renamed between calls appears once, under the latest-sorted name.
+  // An agent renamed between calls appears once, under the name of their latest call.
   const byId = new Map<string, string>();
-  for (const r of rows) byId.set(r.id, r.name);
-  return [...byId].map(([id, name]) => ({ id, name }));
+  for (const r of rows) if (!byId.has(r.id)) byId.set(r.id, r.name);
+  return [...byId].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -18,7 +18,7 @@ import type { SiteStore } from '../sites/site-store';
 import { initialsOf } from '../initials';
 import type { AgentSocketData } from './agent-namespace';
 import { ClientError, handle, tokenBucket } from './handler';
-import { CallAcceptSchema, CallMediaStateSchema, CallRefSchema, CallSignalSchema, CallStartSchema } from './schemas';
+import { CallAcceptSchema, CallMediaStateSchema, CallRejoinSchema, CallRefSchema, CallSignalSchema, CallStartSchema } from './schemas';
 import type { VisitorSocketData } from './visitor-namespace';
 
 type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
@@ -28,7 +28,7 @@ type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, n
 export const visitorRoom = (siteId: string, visitorId: string) => `visitor:${siteId}:${visitorId}`;
 
 export interface CallTransportDeps {
-  book: () => CallBook;
+  book: CallBook;
   recorder: CallRecorder;
   presence: PresenceEngine;
   sites: SiteStore;
@@ -37,6 +37,8 @@ export interface CallTransportDeps {
   agentNsp: Namespace;
   /** Several processes share calls over the Redis adapter. */
   cluster: boolean;
+  /** How long a ringing call waits for a visitor whose last tab closed (a navigation) before it counts as missed. */
+  goneGraceMs: number;
   now: () => number;
   log: (msg: string, err?: unknown) => void;
 }
@@ -54,16 +56,18 @@ interface CallSummary {
 
 /** A call operation, carried out where the call is held (this process or another). */
 type CallOp =
-  | { op: 'accept' | 'rejoin'; callId: string; party: VisitorParty; media: CallMedia; problems: MediaProblem[] }
+  | { op: 'accept'; callId: string; party: VisitorParty; media: CallMedia; problems: MediaProblem[] }
+  | { op: 'rejoin'; callId: string; party: VisitorParty; resumeToken: string; media: CallMedia; problems: MediaProblem[] }
   | { op: 'decline' | 'navigating' | 'answering'; callId: string; party: VisitorParty }
   | { op: 'connected' | 'hangup'; callId: string; party: Party }
   | { op: 'cancel'; callId: string; party: { userId: string; socketId: string } }
   | { op: 'signal'; callId: string; party: Party; data: string }
   | { op: 'media'; callId: string; party: Party; audio: boolean; video: boolean; screen?: boolean };
-type OpResult = { ok: true; ice?: IceConfig } | { ok: false; code: ErrorCode; message?: string };
+type OpResult = { ok: true; ice?: IceConfig; resumeToken?: string } | { ok: false; code: ErrorCode; message?: string };
 
 const OP_EVENT = 'call:op';
 const CLOSED_EVENT = 'call:visitor-closed';
+const GONE_EVENT = 'call:visitor-gone';
 const DIRECTORY_EVENT = 'call:directory';
 const key = (siteId: string, visitorId: string) => `${siteId}\n${visitorId}`;
 
@@ -90,7 +94,7 @@ export function createCallTransport(d: CallTransportDeps) {
   /** Calls held by other processes, by visitor. */
   const directory = new Map<string, CallSummary>();
   const currentCall = (siteId: string, visitorId: string): CallSummary | undefined => {
-    const local = d.book().ofVisitor(siteId, visitorId);
+    const local = d.book.ofVisitor(siteId, visitorId);
     return local ? summaryOf(local) : directory.get(key(siteId, visitorId));
   };
 
@@ -144,13 +148,13 @@ export function createCallTransport(d: CallTransportDeps) {
 
   /** Carries out an operation on a call this process holds. */
   const execute = (o: CallOp): OpResult => {
-    const book = d.book();
+    const book = d.book;
     const refuse = (r: { ok: false; code: ErrorCode; message: string }): OpResult => ({ ok: false, code: r.code, message: r.message });
     switch (o.op) {
       case 'accept':
       case 'rejoin': {
-        const r = o.op === 'accept' ? book.accept(o.callId, o.party, o.media, o.problems) : book.rejoin(o.callId, o.party, o.media, o.problems);
-        return r.ok ? { ok: true, ice: iceForParty(r.call.id, 'v') } : refuse(r);
+        const r = o.op === 'accept' ? book.accept(o.callId, o.party, o.media, o.problems) : book.rejoin(o.callId, o.party, o.resumeToken, o.media, o.problems);
+        return r.ok ? { ok: true, ice: iceForParty(r.call.id, 'v'), resumeToken: r.call.resumeToken ?? '' } : refuse(r);
       }
       case 'decline':
       case 'navigating':
@@ -181,7 +185,7 @@ export function createCallTransport(d: CallTransportDeps) {
 
   /** Here if this process holds the call, else on the process that does. */
   const run = async (o: CallOp): Promise<OpResult> => {
-    if (d.book().get(o.callId) || !d.cluster) return execute(o);
+    if (d.book.get(o.callId) || !d.cluster) return execute(o);
     let replies: (OpResult | { notMine: true })[] = [];
     try {
       replies = (await d.agentNsp.serverSideEmitWithAck(OP_EVENT, o)) as typeof replies;
@@ -190,22 +194,23 @@ export function createCallTransport(d: CallTransportDeps) {
     }
     return replies.find((r): r is OpResult => !('notMine' in r)) ?? { ok: false, code: 'gone', message: 'The call has ended' };
   };
-  const must = async (o: CallOp): Promise<{ ice?: IceConfig }> => {
+  const must = async (o: CallOp): Promise<{ ice?: IceConfig; resumeToken?: string }> => {
     const r = await run(o);
     if (!r.ok) throw new ClientError(r.code, r.message);
-    return r.ice ? { ice: r.ice } : {};
+    return r.ice ? { ice: r.ice, resumeToken: r.resumeToken } : {};
   };
 
   if (d.cluster) {
     d.agentNsp.on(OP_EVENT, (o: CallOp, reply: (r: OpResult | { notMine: true }) => void) => {
       try {
-        reply(d.book().get(o.callId) ? execute(o) : { notMine: true });
+        reply(d.book.get(o.callId) ? execute(o) : { notMine: true });
       } catch (err) {
         d.log('forwarded call operation failed', err);
         reply({ ok: false, code: 'internal' });
       }
     });
-    d.agentNsp.on(CLOSED_EVENT, (p: { socketId: string; closedByPage: boolean; siteId: string; visitorId: string; tabsLeft: boolean }) => visitorClosed(p));
+    d.agentNsp.on(CLOSED_EVENT, (p: { socketId: string; closedByPage: boolean }) => d.book.visitorSocketClosed(p.socketId, p.closedByPage));
+    d.agentNsp.on(GONE_EVENT, (p: { siteId: string; visitorId: string }) => d.book.visitorGone(p.siteId, p.visitorId));
     d.agentNsp.on(DIRECTORY_EVENT, (p: { siteId: string; visitorId: string; summary: CallSummary | null }) => {
       if (p.summary) directory.set(key(p.siteId, p.visitorId), p.summary);
       else directory.delete(key(p.siteId, p.visitorId));
@@ -213,10 +218,26 @@ export function createCallTransport(d: CallTransportDeps) {
     });
   }
 
-  const visitorClosed = (p: { socketId: string; closedByPage: boolean; siteId: string; visitorId: string; tabsLeft: boolean }): void => {
-    const book = d.book();
-    book.visitorSocketClosed(p.socketId, p.closedByPage);
-    if (!p.tabsLeft) book.visitorGone(p.siteId, p.visitorId);
+  /** Tells the CallBook here, and the one holding the call if it is elsewhere. */
+  const everywhere = (siteId: string, visitorId: string, local: () => void, event: string, payload: object): void => {
+    local();
+    if (d.cluster && directory.has(key(siteId, visitorId))) d.agentNsp.serverSideEmit(event, payload);
+  };
+
+  /**
+   * The visitor's last tab (here) closed while they have a call. A single-tab visitor who
+   * navigates is gone for a moment, so a ringing call is missed only if no tab of theirs is back
+   * after the resume grace.
+   */
+  const checkGoneLater = (siteId: string, visitorId: string): void => {
+    const t = setTimeout(() => {
+      if (!currentCall(siteId, visitorId)) return;
+      visitorOnline(siteId, visitorId).then(
+        (online) => online || everywhere(siteId, visitorId, () => d.book.visitorGone(siteId, visitorId), GONE_EVENT, { siteId, visitorId }),
+        (err) => d.log('visitor presence check failed', err),
+      );
+    }, d.goneGraceMs);
+    t.unref?.();
   };
 
   const onVisitorConnection = (socket: VisitorSocket): void => {
@@ -237,24 +258,19 @@ export function createCallTransport(d: CallTransportDeps) {
     }
 
     socket.on('call:accept', handle(CallAcceptSchema, (p) => must({ op: 'accept', callId: p.callId, party: party(), media: p.media, problems: p.problems ?? [] }), opts));
-    socket.on('call:rejoin', handle(CallAcceptSchema, (p) => must({ op: 'rejoin', callId: p.callId, party: party(), media: p.media, problems: p.problems ?? [] }), opts));
+    socket.on('call:rejoin', handle(CallRejoinSchema, (p) => must({ op: 'rejoin', callId: p.callId, party: party(), resumeToken: p.resumeToken, media: p.media, problems: p.problems ?? [] }), opts));
     socket.on('call:decline', handle(CallRefSchema, (p) => must({ op: 'decline', callId: p.callId, party: party() }), opts));
     socket.on('call:navigating', handle(CallRefSchema, (p) => must({ op: 'navigating', callId: p.callId, party: party() }), opts));
     socket.on('call:answering', handle(CallRefSchema, (p) => must({ op: 'answering', callId: p.callId, party: party() }), opts));
     wirePartyEvents(socket as unknown as PartySocket, () => ({ kind: 'visitor', ...party() }), must, opts);
 
-    socket.on('disconnect', async (reason) => {
+    socket.on('disconnect', (reason) => {
       if (!currentCall(siteId, visitorId)) return;
       // "client namespace disconnect": the page closed its socket itself (pagehide), i.e. the
       // tab closed or left; anything else (network, server) may come back.
-      const closedByPage = reason === 'client namespace disconnect';
-      try {
-        const p = { socketId: socket.id, closedByPage, siteId, visitorId, tabsLeft: await visitorOnline(siteId, visitorId) };
-        visitorClosed(p);
-        if (d.cluster && directory.has(key(siteId, visitorId))) d.agentNsp.serverSideEmit(CLOSED_EVENT, p);
-      } catch (err) {
-        d.log('visitor call disconnect failed', err);
-      }
+      const p = { socketId: socket.id, closedByPage: reason === 'client namespace disconnect' };
+      everywhere(siteId, visitorId, () => d.book.visitorSocketClosed(p.socketId, p.closedByPage), CLOSED_EVENT, p);
+      if (!d.visitorNsp.adapter.rooms.get(visitorRoom(siteId, visitorId))?.size) checkGoneLater(siteId, visitorId);
     });
   };
 
@@ -271,8 +287,9 @@ export function createCallTransport(d: CallTransportDeps) {
     const onError = (err: unknown) => d.log('agent call event failed', err);
     const opts = { limiter, onError };
 
-    // Ringing someone is intrusive: an agent (or a script with their session) cannot flood a
-    // visitor with invitations by cancelling and calling again.
+    // Ringing someone is intrusive: a dashboard socket (or a script with an agent's session)
+    // cannot flood a visitor with invitations by cancelling and calling again. Per socket, like
+    // the other limits: each further socket needs the session and passes the same origin check.
     const startLimiter = tokenBucket(1, 10);
     socket.on(
       'call:start',
@@ -283,7 +300,7 @@ export function createCallTransport(d: CallTransportDeps) {
         const elsewhere = directory.get(key(p.siteId, p.visitorId));
         if (elsewhere) throw new ClientError('busy', `This visitor is in a call with ${elsewhere.invite.agent.name}`);
         if (!(await visitorOnline(p.siteId, p.visitorId))) throw new ClientError('not_found', 'This visitor is not on the site any more');
-        const r = d.book().start({ siteId: p.siteId, visitorId: p.visitorId, video: p.video, company: site.name, agent: { userId, name, socketId: socket.id } });
+        const r = d.book.start({ siteId: p.siteId, visitorId: p.visitorId, video: p.video, company: site.name, agent: { userId, name, socketId: socket.id } });
         if (!r.ok) throw new ClientError(r.code, r.message);
         const { call } = r;
         return { call: { callId: call.id, siteId: call.siteId, visitorId: call.visitorId, video: call.video, phase: call.phase, createdAt: call.createdAt, expiresAt: call.expiresAt } };
@@ -292,7 +309,7 @@ export function createCallTransport(d: CallTransportDeps) {
     socket.on('call:cancel', handle(CallRefSchema, (p) => must({ op: 'cancel', callId: p.callId, party: { userId, socketId: socket.id } }), opts));
     wirePartyEvents(socket as unknown as PartySocket, () => ({ kind: 'agent', userId, socketId: socket.id }), must, opts);
     // The agent's calls are always held by this process (they started them here).
-    socket.on('disconnect', () => d.book().agentSocketClosed(socket.id));
+    socket.on('disconnect', () => d.book.agentSocketClosed(socket.id));
   };
 
   return { onCallEvent, onVisitorConnection, onAgentConnection };

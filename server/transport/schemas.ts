@@ -61,6 +61,7 @@ const ProblemsSchema = z.array(z.enum(['camera_denied', 'camera_missing', 'micro
 export const CallRefSchema = z.object({ callId }).strict();
 export const CallStartSchema = z.object({ siteId: z.string().uuid(), visitorId: id, video: z.boolean() }).strict();
 export const CallAcceptSchema = z.object({ callId, media: CallMediaSchema, problems: ProblemsSchema.optional() }).strict();
+export const CallRejoinSchema = CallAcceptSchema.extend({ resumeToken: z.string().min(8).max(64) }).strict();
 /** Opaque to the server (SDP or an ICE candidate as JSON): only its size is checked. */
 export const CallSignalSchema = z.object({ callId, data: z.string().min(1).max(20_000) }).strict();
 export const CallMediaStateSchema = z.object({ callId, audio: z.boolean(), video: z.boolean(), screen: z.boolean().optional() }).strict();

@@ -254,9 +254,16 @@ describe('video calls in a real browser', () => {
     expect(resumedMs).toBeLessThan(3500);
     expect(await dock().getAttribute('data-call-id')).toBe(callId);
     expect(await dock().getAttribute('data-phase')).toBe('in-call');
-    await agent.locator('[data-testid=call-hangup]').click();
-    await expect.poll(() => inv(v.page, 'pl-call').getAttribute('data-state'), POLL).toBe('ended');
+    // The visitor hangs up from the new page: it ends for both.
+    await inv(v.page, 'pl-hangup').click();
+    await expect.poll(() => dock().getAttribute('data-phase'), { timeout: 1000, interval: 50 }).toBe('ended');
+    expect(await agent.locator('[data-testid=call-ended]').getAttribute('data-reason')).toBe('hangup');
     await expect.poll(async () => (await mediaReport(v.page)).liveTracks, POLL).toBe(0);
+    // And it stays ended: the next page does not pick the call up again.
+    await Promise.all([v.page.waitForURL(/\/contact$/), v.page.click('a[href="/contact"]')]);
+    await v.page.waitForTimeout(1000);
+    expect(await inv(v.page, 'pl-call').count()).toBe(0);
+    expect(await mediaReport(v.page)).toMatchObject({ getUserMedia: 0 });
     await closeDock();
     await v.ctx.close();
   });

@@ -9,8 +9,8 @@ import type { Ack, AgentCall, CallEnd, CallInvite, IceConfig, PresenceDiff, Visi
 import { testDatabases } from '../support/db';
 import { agentSocket, connected, handshake, nextEvent, signUp, sleep, startTestServer, visitorSocket, type Account, type AgentSocket, type VisitorSocket } from '../support/server';
 
-const RING_MS = 1_500;
-const GRACE_MS = 1_500;
+const RING_MS = 2_500;
+const GRACE_MS = 1_000;
 const ORIGIN = 'https://shop.example';
 
 /** Emits and resolves with the ack (socket.io's emitWithAck, typed loosely for tests). */
@@ -50,10 +50,10 @@ describe.each(testDatabases())('calls ($name)', (kind) => {
     const callId = started.call.callId;
     await invited;
     const accepted = nextEvent<{ callId: string; ice: IceConfig }>(a, 'call:accepted');
-    const res = await ask<{ ice: IceConfig }>(v.s, 'call:accept', { callId, media: { audio: true, video: true } });
-    expect(res.ok).toBe(true);
+    const res = await ask<{ ice: IceConfig; resumeToken: string }>(v.s, 'call:accept', { callId, media: { audio: true, video: true } });
+    if (!res.ok) throw new Error(res.code);
     await accepted;
-    return { a, v, callId };
+    return { a, v, callId, resumeToken: res.resumeToken };
   };
   const record = async (callId: string) => {
     // Records are written off the signaling path: wait for the writer.
@@ -164,7 +164,7 @@ describe.each(testDatabases())('calls ($name)', (kind) => {
     }
     for (const s of [stranger.s, eveVisitor.s, otherTab.s]) {
       expect(await ask(s, 'call:accept', { callId, media: { audio: true, video: true } })).toMatchObject({ ok: false });
-      expect(await ask(s, 'call:rejoin', { callId, media: { audio: true, video: true } })).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(await ask(s, 'call:rejoin', { callId, resumeToken: 'not-the-token', media: { audio: true, video: true } })).toMatchObject({ ok: false, code: 'forbidden' });
     }
     await sleep(200);
     expect(leaked).toBe(0);
@@ -327,7 +327,7 @@ describe.each(testDatabases())('calls ($name)', (kind) => {
   });
 
   it('keeps the call while the visitor navigates, and hands it to the same tab\'s next page', async () => {
-    const { a, v, callId } = await answered();
+    const { a, v, callId, resumeToken } = await answered();
     expect((await ask(v.s, 'call:navigating', { callId })).ok).toBe(true);
     const away = nextEvent(a, 'call:away');
     v.s.disconnect();
@@ -339,13 +339,56 @@ describe.each(testDatabases())('calls ($name)', (kind) => {
     const next = track(visitorSocket(server.url, { key: site.publicKey, origin: ORIGIN, auth: { ...v.auth, page: { url: 'https://shop.example/pricing', title: 'Pricing' } } }));
     const ongoing = await nextEvent<CallInvite & { acceptedAt: number; media: { audio: boolean; video: boolean } }>(next, 'call:ongoing');
     expect(ongoing).toMatchObject({ callId, agent: { name: 'Ana Lima' }, media: { audio: true, video: true } });
+    // Knowing the visitor's and tab's ids is not enough: the token from the accept is.
+    expect(await ask(next, 'call:rejoin', { callId, resumeToken: 'a-guessed-token', media: { audio: true, video: true } })).toMatchObject({ ok: false, code: 'forbidden' });
     const rejoined = nextEvent<{ callId: string; ice: IceConfig }>(a, 'call:rejoined');
-    expect((await ask<{ ice: IceConfig }>(next, 'call:rejoin', { callId, media: { audio: true, video: true } })).ok).toBe(true);
+    expect((await ask<{ ice: IceConfig }>(next, 'call:rejoin', { callId, resumeToken, media: { audio: true, video: true } })).ok).toBe(true);
     expect((await rejoined).callId).toBe(callId);
     const got = nextEvent<{ data: string }>(a, 'call:signal');
     expect((await ask(next, 'call:signal', { callId, data: 'from the next page' })).ok).toBe(true);
     expect((await got).data).toBe('from the next page');
     expect(otherTold).toBe(false);
+  });
+
+  it('keeps ringing a visitor whose only tab navigates, and rings their next page', async () => {
+    const a = await agent(ana);
+    const v = await visitor();
+    const started = await startCall(a, v.auth.visitorId);
+    if (!started.ok) throw new Error(started.code);
+    let ended = false;
+    a.on('call:ended', () => (ended = true));
+    v.s.disconnect();
+    await sleep(300);
+    const next = track(visitorSocket(server.url, { key: site.publicKey, origin: ORIGIN, auth: { ...v.auth, page: { url: 'https://shop.example/pricing', title: 'Pricing' } } }));
+    const invite = await nextEvent<CallInvite>(next, 'call:invite');
+    expect(invite.callId).toBe(started.call.callId);
+    await sleep(GRACE_MS + 300);
+    expect(ended).toBe(false);
+    expect((await ask(next, 'call:accept', { callId: invite.callId, media: { audio: true, video: false } })).ok).toBe(true);
+  });
+
+  it('counts a ringing call as missed when the visitor has left the site for the grace period', async () => {
+    const a = await agent(ana);
+    const v = await visitor();
+    const started = await startCall(a, v.auth.visitorId);
+    if (!started.ok) throw new Error(started.code);
+    const t0 = Date.now();
+    v.s.disconnect();
+    const end = await nextEvent<CallEnd>(a, 'call:ended', () => true, GRACE_MS + 3000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(GRACE_MS - 50);
+    expect(end).toMatchObject({ outcome: 'missed', reason: 'left', by: 'visitor' });
+  });
+
+  it('a hang-up the visitor\'s tab sends on its re-established connection ends the call', async () => {
+    const { a, v, callId } = await answered();
+    const ended = nextEvent<CallEnd>(a, 'call:ended');
+    // The connection dropped (not closed by the page) and came back on a new socket, which
+    // carries the hang-up the page had queued.
+    v.s.io.engine.close();
+    const again = track(visitorSocket(server.url, { key: site.publicKey, origin: ORIGIN, auth: v.auth }));
+    await connected(again);
+    expect((await ask(again, 'call:hangup', { callId })).ok).toBe(true);
+    expect(await ended).toMatchObject({ callId, outcome: 'answered', reason: 'hangup', by: 'visitor' });
   });
 
   it('ends a navigating call when no next page comes back within the grace period', async () => {
@@ -391,6 +434,22 @@ describe.each(testDatabases())('calls ($name)', (kind) => {
     } finally {
       await s2.close();
     }
+  });
+
+  it('pages through the history without skipping calls that started in the same millisecond', async () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    const ids = ['a', 'b', 'c', 'd', 'e'].map((x) => `${x.repeat(8)}-0000-4000-8000-000000000000`);
+    await database.db.insert(callTable).values(ids.map((id) => ({ id, siteId: site.id, visitorKey: 'same-ms-visitor', agentId: ana.userId, agentName: 'Ana Lima', video: true, startedAt: at })));
+    const seen: string[] = [];
+    let cursor: { before?: number; beforeId?: string } = {};
+    for (let page = 0; page < 5 && seen.length < ids.length; page++) {
+      const rows = await server.services.calls.list({ siteIds: [site.id], visitorId: 'same-ms-visitor', limit: 2, ...cursor });
+      seen.push(...rows.map((r) => r.id));
+      const last = rows.at(-1);
+      if (!last) break;
+      cursor = { before: last.startedAt, beforeId: last.id };
+    }
+    expect(seen).toEqual([...ids].reverse());
   });
 
   it('closes the records of calls a stopped server left open when it starts again', async () => {

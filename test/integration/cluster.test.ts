@@ -90,7 +90,7 @@ describe.skipIf(!ready)('two processes over Redis and PostgreSQL', () => {
 
     const accepted = nextEvent<{ callId: string }>(agent, 'call:accepted');
     const acc = await visitor.emitWithAck('call:accept', { callId, media: { audio: true, video: true } });
-    expect(acc.ok).toBe(true);
+    if (!acc.ok) throw new Error(acc.code);
     expect((await accepted).callId).toBe(callId);
 
     const toAgent = nextEvent<CallSignal>(agent, 'call:signal');
@@ -112,7 +112,7 @@ describe.skipIf(!ready)('two processes over Redis and PostgreSQL', () => {
     await connected(next);
     expect((await ongoing).callId).toBe(callId);
     const rejoined = nextEvent<{ callId: string }>(agent, 'call:rejoined');
-    expect((await next.emitWithAck('call:rejoin', { callId, media: { audio: true, video: false } })).ok).toBe(true);
+    expect((await next.emitWithAck('call:rejoin', { callId, resumeToken: acc.resumeToken, media: { audio: true, video: false } })).ok).toBe(true);
     await rejoined;
 
     const ended = nextEvent<CallEnd>(agent, 'call:ended');

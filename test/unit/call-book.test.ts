@@ -192,9 +192,10 @@ describe('CallBook', () => {
         V({ ...tab1, visitorId: 'v2', socketId: 'vs9' }), // another visitor
         V({ ...tab1, siteId: 'site-2' }), // same ids on another site
         V(tab2), // another tab of the same visitor
-        V({ ...tab1, socketId: 'stale' }), // the right tab on a socket that is not the bound one
       ];
-      for (const p of refused) expect(book.relay(call.id, p), JSON.stringify(p)).toMatchObject({ ok: false, code: 'forbidden' });
+      // The right tab on a socket that is not the one in the call may hang up (see below) but not signal.
+      const staleSocket = V({ ...tab1, socketId: 'stale' });
+      for (const p of [...refused, staleSocket]) expect(book.relay(call.id, p), JSON.stringify(p)).toMatchObject({ ok: false, code: 'forbidden' });
       for (const p of refused) expect(book.hangup(call.id, p).ok).toBe(false);
       expect(call.phase).toBe('accepted');
     });
@@ -243,11 +244,11 @@ describe('CallBook', () => {
       expect(book.ofTab('site-1', 'v1', 't1')).toBe(call);
       clock.advance(GRACE - 1);
       const next = { ...tab1, socketId: 'vs1-next' };
-      expect(book.rejoin(call.id, next, AV, []).ok).toBe(true);
+      expect(book.rejoin(call.id, next, call.resumeToken!, AV, []).ok).toBe(true);
       expect(types().at(-1)).toBe('rejoined');
       expect(book.relay(call.id, A())).toMatchObject({ ok: true, to: { socketId: 'vs1-next' } });
       // The old socket has no say any more.
-      expect(book.hangup(call.id, V(tab1))).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(book.relay(call.id, V(tab1))).toMatchObject({ ok: false, code: 'forbidden' });
       expect(book.connected(call.id, V(next)).ok).toBe(true);
       clock.advance(CONNECT * 3);
       expect(call.phase).toBe('connected'); // the new peers connected: no timer left to end it...
@@ -257,7 +258,7 @@ describe('CallBook', () => {
       const call = connectedCall();
       book.navigating(call.id, tab1);
       book.visitorSocketClosed('vs1', true);
-      book.rejoin(call.id, { ...tab1, socketId: 'n' }, AV, []);
+      book.rejoin(call.id, { ...tab1, socketId: 'n' }, call.resumeToken!, AV, []);
       clock.advance(CONNECT);
       expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'connect_failed' });
     });
@@ -268,7 +269,7 @@ describe('CallBook', () => {
       book.visitorSocketClosed('vs1', true);
       clock.advance(GRACE);
       expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'left', by: 'visitor' });
-      expect(book.rejoin(call.id, { ...tab1, socketId: 'late' }, AV, [])).toMatchObject({ ok: false, code: 'gone' });
+      expect(book.rejoin(call.id, { ...tab1, socketId: 'late' }, call.resumeToken!, AV, [])).toMatchObject({ ok: false, code: 'gone' });
     });
 
     it('ends at once when the page closes its socket without navigating (tab closed)', () => {
@@ -284,12 +285,44 @@ describe('CallBook', () => {
       expect(call.away).toBe(true);
     });
 
+    it('lets the next page rejoin only with the resume token its tab got at accept', () => {
+      const call = connectedCall();
+      expect(call.resumeToken).toMatch(/^call-\d+$/);
+      book.navigating(call.id, tab1);
+      book.visitorSocketClosed('vs1', true);
+      // Someone who knows the visitor's and the tab's ids, but not the token, cannot take the call.
+      expect(book.rejoin(call.id, { ...tab1, socketId: 'thief' }, 'guessed-token', AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(call.away).toBe(true);
+      expect(book.rejoin(call.id, { ...tab1, socketId: 'next' }, call.resumeToken!, AV, []).ok).toBe(true);
+    });
+
+    it('ignores a late "connected" from the previous page\'s peers while the visitor is away', () => {
+      const call = connectedCall();
+      book.visitorSocketClosed('vs1', false); // connection dropped
+      expect(book.connected(call.id, A()).ok).toBe(true);
+      clock.advance(GRACE);
+      expect(lastEnd()).toMatchObject({ reason: 'left', by: 'visitor' }); // the grace timer still ran
+    });
+
+    it('a hang-up from the tab in the call counts from whichever socket it arrives on', () => {
+      const call = connectedCall();
+      // The tab's socket was replaced (reconnect) before the server heard of the old one closing.
+      expect(book.hangup(call.id, V({ ...tab1, socketId: 'reconnected' })).ok).toBe(true);
+      expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'hangup', by: 'visitor' });
+    });
+
+    it('a decline from the tab in the call, after it answered, hangs up', () => {
+      const call = connectedCall();
+      expect(book.decline(call.id, tab1).ok).toBe(true);
+      expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'hangup', by: 'visitor' });
+    });
+
     it('lets only the same tab of the same visitor rejoin', () => {
       const call = connectedCall();
       book.navigating(call.id, tab1);
       book.visitorSocketClosed('vs1', true);
-      expect(book.rejoin(call.id, { ...tab2, socketId: 'z' }, AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
-      expect(book.rejoin(call.id, { ...tab1, visitorId: 'v2', socketId: 'z' }, AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(book.rejoin(call.id, { ...tab2, socketId: 'z' }, call.resumeToken!, AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(book.rejoin(call.id, { ...tab1, visitorId: 'v2', socketId: 'z' }, call.resumeToken!, AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
       expect(call.away).toBe(true);
     });
 
@@ -319,13 +352,29 @@ describe('CallBook', () => {
     expect(lastEnd()).toMatchObject({ callId: call.id, outcome: 'answered', reason: 'left', by: 'agent' });
   });
 
-  it('hanging up while ringing is a cancel (agent) or a decline (visitor)', () => {
+  it('the agent hanging up while it rings cancels; a visitor who has not accepted cannot hang up (they decline)', () => {
     const c1 = start();
     book.hangup(c1.id, A());
     expect(lastEnd()).toMatchObject({ outcome: 'cancelled' });
     const c2 = start();
-    book.hangup(c2.id, V(tab1));
-    // The visitor has not accepted on any socket: hangup requires a bound tab.
+    expect(book.hangup(c2.id, V(tab1))).toMatchObject({ ok: false, code: 'invalid_state' });
     expect(c2.phase).toBe('ringing');
+  });
+
+  it('answering extends the ring only once', () => {
+    const call = start();
+    clock.advance(RING - 1000);
+    book.answering(call.id, tab1);
+    clock.advance(CONNECT - 1000);
+    book.answering(call.id, tab1); // again: no more time
+    clock.advance(1000);
+    expect(lastEnd()).toMatchObject({ outcome: 'missed', reason: 'no_answer' });
+  });
+
+  it('a server shutdown ends live calls as interrupted', () => {
+    const call = start();
+    book.accept(call.id, tab1, AV, []);
+    book.close();
+    expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'interrupted', by: 'system' });
   });
 });

@@ -29,7 +29,7 @@ const INVITE: CallInvite = { callId: 'call-1', agent: { name: 'Ana', initials: '
 function setup(o: { media?: (want: CallMedia) => LocalMedia | Promise<LocalMedia>; memory?: string | null } = {}) {
   const handlers: Record<string, ((...a: unknown[]) => void)[]> = {};
   const sent: [string, unknown][] = [];
-  const acks: Record<string, unknown> = { 'call:accept': { ok: true, ice: ICE }, 'call:rejoin': { ok: true, ice: ICE } };
+  const acks: Record<string, unknown> = { 'call:accept': { ok: true, ice: ICE, resumeToken: 'token-1' }, 'call:rejoin': { ok: true, ice: ICE, resumeToken: 'token-1' } };
   const socket = {
     on: (event: string, fn: (...a: never[]) => void) => void (handlers[event] ??= []).push(fn as (...a: unknown[]) => void),
     emit: (event: string, payload: unknown, ack?: (res: unknown) => void) => {
@@ -78,6 +78,7 @@ function setup(o: { media?: (want: CallMedia) => LocalMedia | Promise<LocalMedia
     peers.push(p);
     return {
       signal: (d: string) => void p.signals.push(d),
+      addStream: () => undefined,
       replaceVideoTrack: async () => false,
       stats: async () => null,
       destroy: () => void (p.destroyed = true),
@@ -223,7 +224,8 @@ describe('visitor call: accept, talk, hang up', () => {
     ]);
     t.view().actions.mute();
     expect(audio!.enabled).toBe(true);
-    expect(JSON.parse(t.stored()!)).toEqual({ c: 'call-1', m: false, v: true });
+    // Kept for this tab's next page, with the token that lets it rejoin.
+    expect(JSON.parse(t.stored()!)).toEqual({ c: 'call-1', t: 'token-1', m: false, v: true });
   });
 
   it('hang up: tells the server, stops every track, destroys the peer, shows the duration, then goes away', async () => {
@@ -329,7 +331,7 @@ describe('visitor call: across pages', () => {
     expect(t.events('call:navigating')).toEqual([{ callId: 'call-1' }]);
     await vi.advanceTimersByTimeAsync(STAYED_MS);
     await settle();
-    expect(t.events('call:rejoin')).toEqual([{ callId: 'call-1', media: { audio: true, video: true }, problems: [] }]);
+    expect(t.events('call:rejoin')).toEqual([{ callId: 'call-1', resumeToken: 'token-1', media: { audio: true, video: true }, problems: [] }]);
     expect(t.peers).toHaveLength(2);
     expect(t.peers[0]!.destroyed).toBe(true);
     // Same stream: no second camera request.
@@ -340,19 +342,48 @@ describe('visitor call: across pages', () => {
   });
 
   it('call:ongoing on the next page: same media without a click, call:rejoin, timer from acceptedAt, mute remembered', async () => {
-    const t = setup({ memory: JSON.stringify({ c: 'call-1', m: true, v: false }) });
+    const t = setup({ memory: JSON.stringify({ c: 'call-1', t: 'token-1', m: true, v: false }) });
     t.server('call:ongoing', { ...INVITE, acceptedAt: Date.now() - 65_000, media: { audio: true, video: false } });
     expect(t.view().log.state).toBe('reconnecting');
     expect(t.view().log.timer).toBe('01:05');
     await settle();
     expect(t.asked).toEqual([{ audio: true, video: false }]);
-    expect(t.events('call:rejoin')).toEqual([{ callId: 'call-1', media: { audio: true, video: false }, problems: [] }]);
+    expect(t.events('call:rejoin')).toEqual([{ callId: 'call-1', resumeToken: 'token-1', media: { audio: true, video: false }, problems: [] }]);
     expect(t.peers[0]).toMatchObject({ initiator: true, ice: ICE });
     expect(t.streams[0]!.tracks[0]!.enabled).toBe(false); // still muted
     t.peers[0]!.onConnect();
     expect(t.view().log.state).toBe('in-call');
     expect(t.events('call:media')).toEqual([{ callId: 'call-1', audio: false, video: false }]);
     expect(t.watching()).toBe(1);
+  });
+
+  it('call:ongoing in a tab that has no record of the call (it hung up meanwhile): hangs up, never touches the camera', async () => {
+    const t = setup({ memory: null });
+    t.server('call:ongoing', { ...INVITE, acceptedAt: Date.now() - 5_000, media: { audio: true, video: true } });
+    await settle();
+    expect(t.events('call:hangup')).toEqual([{ callId: 'call-1' }]);
+    expect(t.getMedia).not.toHaveBeenCalled();
+    expect(t.events('call:rejoin')).toEqual([]);
+  });
+
+  it('hang up after moving to another page hangs up (it does not decline)', async () => {
+    const t = setup({ memory: JSON.stringify({ c: 'call-1', t: 'token-1', m: false, v: false }) });
+    t.server('call:ongoing', { ...INVITE, acceptedAt: Date.now() - 5_000, media: { audio: true, video: true } });
+    await settle();
+    t.peers[0]!.onConnect();
+    t.view().actions.hangup();
+    expect(t.events('call:hangup')).toEqual([{ callId: 'call-1' }]);
+    expect(t.events('call:decline')).toEqual([]);
+  });
+
+  it('an accept the server refuses is hung up, so the agent is not left waiting', async () => {
+    const t = setup();
+    t.acks['call:accept'] = { ok: false, code: 'internal' };
+    t.server('call:invite', INVITE);
+    t.view().actions.accept(true);
+    await settle();
+    expect(t.events('call:hangup')).toEqual([{ callId: 'call-1' }]);
+    expect(t.streams[0]!.tracks.every((x) => x.readyState === 'ended')).toBe(true);
   });
 
   it('call:ongoing for the call this page is already in (its socket reconnected): a new peer, same stream', async () => {

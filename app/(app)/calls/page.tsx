@@ -27,6 +27,7 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
       agentId: query.agent ?? undefined,
       q: query.q || undefined,
       before: query.before ?? undefined,
+      beforeId: query.beforeId ?? undefined,
       limit: CALLS_PAGE_SIZE + 1,
     }),
     s.calls.agents(siteIds),
@@ -96,7 +97,7 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
             </span>
             <span className="calls-pages">
               {query.before !== null && (
-                <Link className="btn btn-sm btn-ghost" href={callsHref({ ...query, before: null })} data-testid="calls-newest">
+                <Link className="btn btn-sm btn-ghost" href={callsHref({ ...query, before: null, beforeId: null })} data-testid="calls-newest">
                   Newest calls
                 </Link>
               )}

@@ -60,6 +60,8 @@ interface Call {
   peerUp: boolean;
   /** call:accept has gone out: from now on leaving is a hang-up, not a decline. */
   accepted: boolean;
+  /** From the accept's ack: this tab's next page shows it to take the call over (kept in sessionStorage). */
+  resumeToken: string | null;
   /** call:navigating went out and no rejoin since: the server already holds the call for the next page. */
   away: boolean;
   /** A call:rejoin is waiting for its ack. */
@@ -114,13 +116,15 @@ export function startCalls(d: CallDeps): void {
     c.view.setState(phase);
   };
 
+  /** What the tab's next page needs to carry the call on: the resume token and the mute/camera choices. */
   const remember = (c: Call): void => {
-    d.memory?.set(c.muted || c.cameraOff ? JSON.stringify({ c: c.invite.callId, m: c.muted, v: c.cameraOff }) : null);
+    d.memory?.set(c.resumeToken ? JSON.stringify({ c: c.invite.callId, t: c.resumeToken, m: c.muted, v: c.cameraOff }) : null);
   };
   const recall = (c: Call): void => {
     try {
       const saved: unknown = JSON.parse(d.memory?.get() ?? 'null');
       if (isObject(saved) && saved.c === c.invite.callId) {
+        c.resumeToken = typeof saved.t === 'string' ? saved.t : null;
         c.muted = saved.m === true;
         c.cameraOff = saved.v === true;
       }
@@ -237,13 +241,19 @@ export function startCalls(d: CallDeps): void {
     if (!current(c)) return stopTracks(local.stream);
     useMedia(c, local);
     c.accepted = true;
-    const accepted = request<{ ice: IceConfig }>('call:accept', { callId: c.invite.callId, media: local.media, problems: local.problems });
+    const accepted = request<{ ice: IceConfig; resumeToken: string }>('call:accept', { callId: c.invite.callId, media: local.media, problems: local.problems });
     // Nothing to send: the server ends the call (media_unavailable) and tells the agent why.
     if (!local.stream) return finish(c, c.problemText);
     c.stopWatching = d.watchLeaving(guard(() => leaving(c)));
     const res = await accepted;
     if (!current(c)) return;
-    if (!res.ok) return finish(c, refusedMessage(res.code));
+    if (!res.ok) {
+      // Refused or unanswered: make sure the server does not keep the agent waiting on it.
+      if (res.code !== 'gone') send('call:hangup', { callId: c.invite.callId });
+      return finish(c, refusedMessage(res.code));
+    }
+    c.resumeToken = res.resumeToken;
+    remember(c);
     c.acceptedAt = now();
     startClock(c);
     connectPeer(c, res.ice);
@@ -271,7 +281,7 @@ export function startCalls(d: CallDeps): void {
       useMedia(c, local);
     }
     c.away = false;
-    const rejoined = request<{ ice: IceConfig }>('call:rejoin', { callId: c.invite.callId, media: c.media, problems: c.problems });
+    const rejoined = request<{ ice: IceConfig }>('call:rejoin', { callId: c.invite.callId, resumeToken: c.resumeToken, media: c.media, problems: c.problems });
     if (!c.stream) return finish(c, c.problemText);
     const res = await rejoined;
     if (!current(c)) return;
@@ -306,6 +316,7 @@ export function startCalls(d: CallDeps): void {
       peerGen: 0,
       peerUp: false,
       accepted: false,
+      resumeToken: null,
       away: false,
       rejoining: false,
       acceptedAt: null,
@@ -377,9 +388,16 @@ export function startCalls(d: CallDeps): void {
       if (call && current(call) && call.invite.callId === o.callId) return reconnect(call);
       if (call) finish(call, null);
       const c = (call = open(o));
+      c.accepted = true;
       c.want = { audio: o.media.audio === true, video: o.media.video === true };
       c.acceptedAt = typeof o.acceptedAt === 'number' ? o.acceptedAt : now();
       recall(c);
+      if (!c.resumeToken) {
+        // This tab has no record of being in the call (its visitor hung up here and the news
+        // crossed a reconnect, or its storage is gone): end it rather than rejoin unasked.
+        send('call:hangup', { callId: o.callId });
+        return finish(c, null);
+      }
       enter(c, 'reconnecting');
       startClock(c);
       c.stopWatching = d.watchLeaving(guard(() => leaving(c)));

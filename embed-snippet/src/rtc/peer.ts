@@ -23,6 +23,8 @@ export interface PeerHandlers {
 export interface CallPeer {
   /** Feed a signal that came from the other party. */
   signal(data: string): void;
+  /** Start sending a stream that was not ready when the peer was made (renegotiates through the initiator). */
+  addStream(stream: MediaStream): void;
   /** Switch the outgoing video track (screen share and back) without renegotiating. False if nothing sends video. */
   replaceVideoTrack(track: MediaStreamTrack): Promise<boolean>;
   /** The raw statistics of the connection (round trip, loss, bytes), or null once closed. */
@@ -65,6 +67,10 @@ export function createPeer(o: { initiator: boolean; stream: MediaStream | null; 
         return; // not ours: the server relays opaque strings, so a broken one is simply dropped
       }
       peer.signal(parsed as Peer.SignalData);
+    },
+    addStream: (stream) => {
+      if (closed || peer.destroyed) return;
+      peer.addStream(stream);
     },
     replaceVideoTrack: async (track) => {
       const c = pc();
