@@ -147,7 +147,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     ice: config.calls.ice,
     visitorNsp,
     agentNsp,
-    cluster: !!redis,
+    cluster: redis ? { locks: redis.locks } : null,
     goneGraceMs: config.calls.resumeGraceMs,
     now,
     log,
@@ -234,6 +234,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     history,
     close: async () => {
       clearInterval(flusher);
+      callTransport.close();
       calls.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await callRecords.flush();

@@ -7,7 +7,11 @@
 // elsewhere) is forwarded to all processes and carried out by the one holding the call; messages
 // reach sockets on any process through the Redis adapter. Every process keeps a small directory
 // of the calls held elsewhere (who is ringing or in a call), so a visitor's reconnecting tab,
-// the busy check and the live table need no cross-process request.
+// the busy check and the live table need no cross-process request. Holders re-announce their
+// calls every few seconds and entries not heard of for a while are dropped, so a process that
+// dies leaves nothing behind for long; a Redis lock per visitor makes "one visitor, one call"
+// hold even when two agents on two processes click Call in the same instant.
+import { randomUUID } from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
 import type { CallBook, CallEvent, Party, VisitorParty } from '../calls/call-book';
 import type { CallRecorder } from '../calls/call-records';
@@ -17,6 +21,7 @@ import type { AgentClientEvents, AgentServerEvents, CallInvite, CallMedia, Error
 import type { SiteStore } from '../sites/site-store';
 import { initialsOf } from '../initials';
 import type { AgentSocketData } from './agent-namespace';
+import type { ClusterLocks } from './redis';
 import { ClientError, handle, tokenBucket } from './handler';
 import { CallAcceptSchema, CallMediaStateSchema, CallRejoinSchema, CallRefSchema, CallSignalSchema, CallStartSchema } from './schemas';
 import type { VisitorSocketData } from './visitor-namespace';
@@ -35,8 +40,8 @@ export interface CallTransportDeps {
   ice: IceOptions;
   visitorNsp: Namespace;
   agentNsp: Namespace;
-  /** Several processes share calls over the Redis adapter. */
-  cluster: boolean;
+  /** Several processes share calls over the Redis adapter (and lock visitors in Redis). */
+  cluster: { locks: ClusterLocks } | null;
   /** How long a ringing call waits for a visitor whose last tab closed (a navigation) before it counts as missed. */
   goneGraceMs: number;
   now: () => number;
@@ -70,6 +75,10 @@ const CLOSED_EVENT = 'call:visitor-closed';
 const GONE_EVENT = 'call:visitor-gone';
 const DIRECTORY_EVENT = 'call:directory';
 const key = (siteId: string, visitorId: string) => `${siteId}\n${visitorId}`;
+/** How often a process re-announces the calls it holds (and extends their visitor locks). */
+const ANNOUNCE_EVERY_MS = 10_000;
+/** A directory entry or visitor lock not renewed for this long belonged to a process that is gone. */
+const CLUSTER_TTL_MS = 35_000;
 
 export function createCallTransport(d: CallTransportDeps) {
   const toVisitors = (siteId: string, visitorId: string) => d.visitorNsp.to(visitorRoom(siteId, visitorId));
@@ -91,16 +100,22 @@ export function createCallTransport(d: CallTransportDeps) {
   });
   const liveCallOf = (s: CallSummary): LiveCall => ({ callId: s.invite.callId, agentName: s.invite.agent.name, phase: s.acceptedAt === null ? 'ringing' : 'in-call' });
 
-  /** Calls held by other processes, by visitor. */
-  const directory = new Map<string, CallSummary>();
+  /** Calls held by other processes, by visitor, with when they were last announced. */
+  const directory = new Map<string, { summary: CallSummary; seenAt: number }>();
+  const elsewhere = (siteId: string, visitorId: string): CallSummary | undefined => directory.get(key(siteId, visitorId))?.summary;
   const currentCall = (siteId: string, visitorId: string): CallSummary | undefined => {
     const local = d.book.ofVisitor(siteId, visitorId);
-    return local ? summaryOf(local) : directory.get(key(siteId, visitorId));
+    return local ? summaryOf(local) : elsewhere(siteId, visitorId);
   };
+  /** The Redis lock each local call holds on its visitor. */
+  const locks = new Map<string, { key: string; value: string }>();
+  const lockKey = (siteId: string, visitorId: string) => `call-visitor:${siteId}:${visitorId}`;
 
-  const publish = (siteId: string, visitorId: string, summary: CallSummary | null): void => {
-    d.presence.setCall(siteId, visitorId, summary ? liveCallOf(summary) : null);
-    if (d.cluster) d.agentNsp.serverSideEmit(DIRECTORY_EVENT, { siteId, visitorId, summary });
+  /** The call's state for the live row here, and for the other processes' directories. */
+  const publish = (call: CallEvent['call'], ended: boolean): void => {
+    const summary = ended ? null : summaryOf(call);
+    d.presence.setCall(call.siteId, call.visitorId, summary ? liveCallOf(summary) : null);
+    if (d.cluster) d.agentNsp.serverSideEmit(DIRECTORY_EVENT, { siteId: call.siteId, visitorId: call.visitorId, callId: call.id, summary });
   };
 
   /** The CallBook's events, turned into messages, live-table updates and records. */
@@ -109,7 +124,7 @@ export function createCallTransport(d: CallTransportDeps) {
     switch (e.type) {
       case 'invited':
         toVisitors(call.siteId, call.visitorId).emit('call:invite', inviteOf(call));
-        publish(call.siteId, call.visitorId, summaryOf(call));
+        publish(call, false);
         d.recorder.started(call);
         return;
       case 'accepted': {
@@ -118,7 +133,7 @@ export function createCallTransport(d: CallTransportDeps) {
         d.agentNsp.to(call.agent.socketId).emit('call:accepted', { callId: call.id, ice: iceForParty(call.id, 'a'), media: v.media, problems: v.problems });
         // The visitor's other tabs stop ringing.
         toVisitors(call.siteId, call.visitorId).except(v.socketId).emit('call:ended', { callId: call.id, outcome: 'answered', reason: 'answered_elsewhere', by: 'visitor', durationMs: null });
-        publish(call.siteId, call.visitorId, summaryOf(call));
+        publish(call, false);
         d.recorder.answered(call);
         return;
       }
@@ -134,15 +149,19 @@ export function createCallTransport(d: CallTransportDeps) {
         const v = call.visitor;
         if (!v) return;
         d.agentNsp.to(call.agent.socketId).emit('call:rejoined', { callId: call.id, ice: iceForParty(call.id, 'a'), media: v.media, problems: v.problems });
-        publish(call.siteId, call.visitorId, summaryOf(call));
+        publish(call, false);
         return;
       }
-      case 'ended':
+      case 'ended': {
         d.agentNsp.to(call.agent.socketId).emit('call:ended', e.end);
         toVisitors(call.siteId, call.visitorId).emit('call:ended', e.end);
-        publish(call.siteId, call.visitorId, null);
+        publish(call, true);
         d.recorder.ended(call);
+        const lock = locks.get(call.id);
+        locks.delete(call.id);
+        if (lock) d.cluster?.locks.release(lock.key, lock.value).catch((err) => d.log('visitor lock release failed', err));
         return;
+      }
     }
   };
 
@@ -211,12 +230,41 @@ export function createCallTransport(d: CallTransportDeps) {
     });
     d.agentNsp.on(CLOSED_EVENT, (p: { socketId: string; closedByPage: boolean }) => d.book.visitorSocketClosed(p.socketId, p.closedByPage));
     d.agentNsp.on(GONE_EVENT, (p: { siteId: string; visitorId: string }) => d.book.visitorGone(p.siteId, p.visitorId));
-    d.agentNsp.on(DIRECTORY_EVENT, (p: { siteId: string; visitorId: string; summary: CallSummary | null }) => {
-      if (p.summary) directory.set(key(p.siteId, p.visitorId), p.summary);
-      else directory.delete(key(p.siteId, p.visitorId));
-      d.presence.setCall(p.siteId, p.visitorId, p.summary ? liveCallOf(p.summary) : null);
+    d.agentNsp.on(DIRECTORY_EVENT, (p: { siteId: string; visitorId: string; callId: string; summary: CallSummary | null }) => {
+      const k = key(p.siteId, p.visitorId);
+      const before = directory.get(k)?.summary;
+      // An end only removes the call it is about (a newer call of the visitor may be announced already).
+      if (p.summary) directory.set(k, { summary: p.summary, seenAt: d.now() });
+      else if (before?.invite.callId !== p.callId) return;
+      else directory.delete(k);
+      if (!p.summary || before?.invite.callId !== p.summary.invite.callId || before.acceptedAt !== p.summary.acceptedAt) {
+        d.presence.setCall(p.siteId, p.visitorId, p.summary ? liveCallOf(p.summary) : null);
+      }
     });
   }
+
+  // Holders re-announce their calls and keep their visitor locks; entries of a process that
+  // stopped announcing (it died) are dropped, and their live rows cleared.
+  const announcer = d.cluster
+    ? setInterval(() => {
+        try {
+          for (const call of d.book.live()) {
+            d.agentNsp.serverSideEmit(DIRECTORY_EVENT, { siteId: call.siteId, visitorId: call.visitorId, callId: call.id, summary: summaryOf(call) });
+            const lock = locks.get(call.id);
+            if (lock) d.cluster?.locks.extend(lock.key, lock.value, CLUSTER_TTL_MS).catch((err) => d.log('visitor lock renewal failed', err));
+          }
+          const stale = d.now() - CLUSTER_TTL_MS;
+          for (const [k, entry] of directory) {
+            if (entry.seenAt >= stale) continue;
+            directory.delete(k);
+            if (!d.book.ofVisitor(entry.summary.siteId, entry.summary.visitorId)) d.presence.setCall(entry.summary.siteId, entry.summary.visitorId, null);
+          }
+        } catch (err) {
+          d.log('call announcement failed', err);
+        }
+      }, ANNOUNCE_EVERY_MS)
+    : null;
+  announcer?.unref();
 
   /** Tells the CallBook here, and the one holding the call if it is elsewhere. */
   const everywhere = (siteId: string, visitorId: string, local: () => void, event: string, payload: object): void => {
@@ -297,12 +345,19 @@ export function createCallTransport(d: CallTransportDeps) {
         if (!startLimiter()) throw new ClientError('rate_limited', 'Too many calls in a row: wait a moment');
         const site = await d.sites.getForUser(userId, p.siteId);
         if (!site) throw new ClientError('forbidden', 'not your site');
-        const elsewhere = directory.get(key(p.siteId, p.visitorId));
-        if (elsewhere) throw new ClientError('busy', `This visitor is in a call with ${elsewhere.invite.agent.name}`);
+        const held = elsewhere(p.siteId, p.visitorId);
+        if (held) throw new ClientError('busy', `This visitor is in a call with ${held.invite.agent.name}`);
         if (!(await visitorOnline(p.siteId, p.visitorId))) throw new ClientError('not_found', 'This visitor is not on the site any more');
+        // Across processes the directory may be a moment behind: the visitor lock decides.
+        const lock = d.cluster ? { key: lockKey(p.siteId, p.visitorId), value: randomUUID() } : null;
+        if (lock && !(await d.cluster?.locks.claim(lock.key, lock.value, CLUSTER_TTL_MS))) throw new ClientError('busy', 'This visitor is already being called');
         const r = d.book.start({ siteId: p.siteId, visitorId: p.visitorId, video: p.video, company: site.name, agent: { userId, name, socketId: socket.id } });
-        if (!r.ok) throw new ClientError(r.code, r.message);
+        if (!r.ok) {
+          if (lock) await d.cluster?.locks.release(lock.key, lock.value);
+          throw new ClientError(r.code, r.message);
+        }
         const { call } = r;
+        if (lock) locks.set(call.id, lock);
         return { call: { callId: call.id, siteId: call.siteId, visitorId: call.visitorId, video: call.video, phase: call.phase, createdAt: call.createdAt, expiresAt: call.expiresAt } };
       }, opts),
     );
@@ -312,7 +367,14 @@ export function createCallTransport(d: CallTransportDeps) {
     socket.on('disconnect', () => d.book.agentSocketClosed(socket.id));
   };
 
-  return { onCallEvent, onVisitorConnection, onAgentConnection };
+  return {
+    onCallEvent,
+    onVisitorConnection,
+    onAgentConnection,
+    close: () => {
+      if (announcer) clearInterval(announcer);
+    },
+  };
 }
 
 /** The events both parties send in the same shape. */

@@ -8,6 +8,18 @@ import { NAMESPACES, type LiveVisitor } from '../protocol';
 
 const SNAPSHOT_EVENT = 'presence:snapshot';
 
+/** Deletes or extends a lock only if it still holds our value (another holder's lock is left alone). */
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+
+/** Short-lived locks in Redis, shared by every process (one visitor, one call across the cluster). */
+export interface ClusterLocks {
+  /** Takes the lock if nobody holds it; false if someone does. */
+  claim(key: string, value: string, ttlMs: number): Promise<boolean>;
+  extend(key: string, value: string, ttlMs: number): Promise<void>;
+  release(key: string, value: string): Promise<void>;
+}
+
 export async function connectRedis(io: Server, url: string, presence: PresenceEngine, log: (msg: string, err?: unknown) => void) {
   const pub = createClient({ url });
   const sub = pub.duplicate();
@@ -30,6 +42,11 @@ export async function connectRedis(io: Server, url: string, presence: PresenceEn
         return [];
       }
     },
+    locks: {
+      claim: async (key, value, ttlMs) => (await pub.set(`porchlight:${key}`, value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } })) === 'OK',
+      extend: async (key, value, ttlMs) => void (await pub.eval(EXTEND, { keys: [`porchlight:${key}`], arguments: [value, String(ttlMs)] })),
+      release: async (key, value) => void (await pub.eval(RELEASE, { keys: [`porchlight:${key}`], arguments: [value] })),
+    } satisfies ClusterLocks,
     close: async () => {
       await Promise.allSettled([pub.quit(), sub.quit()]);
     },

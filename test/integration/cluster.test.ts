@@ -123,5 +123,32 @@ describe.skipIf(!ready)('two processes over Redis and PostgreSQL', () => {
     // Free again for anyone.
     const again = await ben.emitWithAck('call:start', { siteId: site.id, visitorId: auth.visitorId, video: false });
     expect(again.ok).toBe(true);
+    if (again.ok) await ben.emitWithAck('call:cancel', { callId: again.call.callId });
+  });
+
+  it('two agents on two processes clicking Call on the same visitor at the same instant: one rings, the other is told busy', async () => {
+    const [a, b] = servers as [Porchlight, Porchlight];
+    const owner = await signUp(a.url, 'Owner Two');
+    const colleague = await signUp(a.url, 'Colleague Two');
+    const site = await a.services.sites.create(owner.userId, { name: 'Shop Two', allowedOrigins: ['https://shop.example'] });
+    const ws = await a.services.sites.workspaceOf(owner.userId);
+    await dbs[0]!.db.insert(workspaceMember).values({ workspaceId: ws!.id, userId: colleague.userId, role: 'agent' });
+    const track = <T extends { disconnect(): void }>(x: T) => (sockets.push(x), x);
+    for (let round = 0; round < 5; round++) {
+      const auth = handshake();
+      const visitor = track(visitorSocket(a.url, { key: site.publicKey, auth }));
+      await connected(visitor);
+      const onA: AgentSocket = track(agentSocket(a.url, owner.cookie));
+      const onB: AgentSocket = track(agentSocket(b.url, colleague.cookie));
+      await Promise.all([connected(onA), connected(onB)]);
+      let invites = 0;
+      visitor.on('call:invite', () => invites++);
+      const results = await Promise.all([onA, onB].map((s) => s.emitWithAck('call:start', { siteId: site.id, visitorId: auth.visitorId, video: true })));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.find((r) => !r.ok)).toMatchObject({ ok: false, code: 'busy' });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(invites).toBe(1);
+      for (const s of [onA, onB, visitor]) s.disconnect();
+    }
   });
 });
