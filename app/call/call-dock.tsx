@@ -115,40 +115,34 @@ export function CallDock({ controller: c }: { controller: CallController }) {
         )}
         {media && (
           <>
-            <button
-              type="button"
-              className="call-ctl"
-              aria-pressed={!state.local.audio}
-              aria-label={state.local.audio ? 'Mute microphone' : 'Unmute microphone'}
+            <Toggle
+              pressed={!state.local.audio}
+              label={state.local.audio ? 'Mute microphone' : 'Unmute microphone'}
               title={state.local.audio ? 'Mute' : 'Unmute'}
               onClick={c.toggleMute}
-              data-testid="call-mute"
+              testid="call-mute"
             >
               <MicIcon off={!state.local.audio} />
-            </button>
-            <button
-              type="button"
-              className="call-ctl"
-              aria-pressed={!state.local.video}
-              aria-label={state.local.video ? 'Turn camera off' : 'Turn camera on'}
+            </Toggle>
+            <Toggle
+              pressed={!state.local.video}
+              label={state.local.video ? 'Turn camera off' : 'Turn camera on'}
               title={state.local.video ? 'Camera off' : 'Camera on'}
               onClick={c.toggleCamera}
-              data-testid="call-camera"
+              testid="call-camera"
             >
               <CameraIcon off={!state.local.video} />
-            </button>
-            <button
-              type="button"
-              className="call-ctl"
-              aria-pressed={state.local.screen}
-              aria-label={state.local.screen ? 'Stop sharing your screen' : 'Share your screen'}
+            </Toggle>
+            <Toggle
+              pressed={state.local.screen}
+              label={state.local.screen ? 'Stop sharing your screen' : 'Share your screen'}
               title={state.local.screen ? 'Stop sharing' : c.canShareScreen ? 'Share your screen' : 'Screen sharing needs your camera to be in the call'}
               disabled={!state.local.screen && !c.canShareScreen}
               onClick={c.toggleScreen}
-              data-testid="call-screen"
+              testid="call-screen"
             >
               <ScreenIcon />
-            </button>
+            </Toggle>
             <button type="button" className="btn btn-sm call-btn-end" onClick={c.hangUp} data-testid="call-hangup">
               <PhoneIcon hang /> Hang up
             </button>
@@ -240,4 +234,13 @@ function useTicking(active: boolean): number {
     return () => clearInterval(t);
   }, [active]);
   return now;
+}
+
+/** A round on/off control of the call (mute, camera, screen share). */
+function Toggle(p: { pressed: boolean; label: string; title: string; disabled?: boolean; onClick: () => void; testid: string; children: React.ReactNode }) {
+  return (
+    <button type="button" className="call-ctl" aria-pressed={p.pressed} aria-label={p.label} title={p.title} disabled={p.disabled} onClick={p.onClick} data-testid={p.testid}>
+      {p.children}
+    </button>
+  );
 }

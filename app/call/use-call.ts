@@ -223,23 +223,20 @@ export function useCallController(): CallController {
       else dispatch({ type: 'start-failed', code: 'internal', message: 'Lost the connection to Porchlight', at: Date.now() });
       finish(s);
     };
-    socket.on('call:answering', onAnswering);
-    socket.on('call:accepted', onAccepted);
-    socket.on('call:rejoined', onRejoined);
-    socket.on('call:away', onAway);
-    socket.on('call:signal', onSignal);
-    socket.on('call:media', onMedia);
-    socket.on('call:ended', onEnded);
-    socket.on('disconnect', onDisconnect);
+    const handlers = {
+      'call:answering': onAnswering,
+      'call:accepted': onAccepted,
+      'call:rejoined': onRejoined,
+      'call:away': onAway,
+      'call:signal': onSignal,
+      'call:media': onMedia,
+      'call:ended': onEnded,
+      disconnect: onDisconnect,
+    } as const;
+    const events = Object.keys(handlers) as (keyof typeof handlers)[];
+    for (const e of events) socket.on(e, handlers[e] as never);
     return () => {
-      socket.off('call:answering', onAnswering);
-      socket.off('call:accepted', onAccepted);
-      socket.off('call:rejoined', onRejoined);
-      socket.off('call:away', onAway);
-      socket.off('call:signal', onSignal);
-      socket.off('call:media', onMedia);
-      socket.off('call:ended', onEnded);
-      socket.off('disconnect', onDisconnect);
+      for (const e of events) socket.off(e, handlers[e] as never);
     };
   }, [socket, answer, finish]);
 

@@ -297,6 +297,12 @@ describe('video calls in a real browser', () => {
   it('the invitation keeps its looks on a hostile page and fits a phone screen', async () => {
     const v = await newVisitor('/', { viewport: { width: 375, height: 667 } });
     await v.page.addStyleTag({ content: 'button, video { display: none !important } * { font-size: 2px !important; color: transparent !important; visibility: hidden }' });
+    const layout = () =>
+      v.page.evaluate(() => {
+        const r = document.querySelector('header')!.getBoundingClientRect();
+        return { header: [r.x, r.y, r.width, r.height], scrollWidth: document.documentElement.scrollWidth, scrollHeight: document.documentElement.scrollHeight };
+      });
+    const before = await layout();
     await ring(v.id);
     await expect.poll(() => inv(v.page, 'pl-call').getAttribute('data-state'), POLL).toBe('ringing');
     for (const b of ['pl-accept-video', 'pl-accept-audio', 'pl-decline']) {
@@ -308,7 +314,9 @@ describe('video calls in a real browser', () => {
       expect(box!.height).toBeGreaterThanOrEqual(32); // big enough to tap
       expect(await inv(v.page, b).isVisible()).toBe(true);
     }
-    // The host page's own layout is untouched by ours: its header is where it was.
+    // The host page's own layout is untouched by ours: its header is where it was, and the page
+    // did not grow (the card floats above it).
+    expect(await layout()).toEqual(before);
     await inv(v.page, 'pl-decline').click();
     await expect.poll(() => agent.locator('[data-testid=call-ended]').getAttribute('data-outcome'), POLL).toBe('declined');
     await closeDock();
