@@ -153,13 +153,15 @@ export function createCallTransport(d: CallTransportDeps) {
         return;
       }
       case 'ended': {
+        // The lock goes first: the release and the directory update travel on the same Redis
+        // connection, so a process that hears the call ended finds the visitor free too.
+        const lock = locks.get(call.id);
+        locks.delete(call.id);
+        if (lock) d.cluster?.locks.release(lock.key, lock.value).catch((err) => d.log('visitor lock release failed', err));
         d.agentNsp.to(call.agent.socketId).emit('call:ended', e.end);
         toVisitors(call.siteId, call.visitorId).emit('call:ended', e.end);
         publish(call, true);
         d.recorder.ended(call);
-        const lock = locks.get(call.id);
-        locks.delete(call.id);
-        if (lock) d.cluster?.locks.release(lock.key, lock.value).catch((err) => d.log('visitor lock release failed', err));
         return;
       }
     }
@@ -345,12 +347,15 @@ export function createCallTransport(d: CallTransportDeps) {
         if (!startLimiter()) throw new ClientError('rate_limited', 'Too many calls in a row: wait a moment');
         const site = await d.sites.getForUser(userId, p.siteId);
         if (!site) throw new ClientError('forbidden', 'not your site');
-        const held = elsewhere(p.siteId, p.visitorId);
-        if (held) throw new ClientError('busy', `This visitor is in a call with ${held.invite.agent.name}`);
+        const busy = () => {
+          const held = elsewhere(p.siteId, p.visitorId);
+          return new ClientError('busy', held ? `This visitor is in a call with ${held.invite.agent.name}` : 'This visitor is already being called');
+        };
         if (!(await visitorOnline(p.siteId, p.visitorId))) throw new ClientError('not_found', 'This visitor is not on the site any more');
-        // Across processes the directory may be a moment behind: the visitor lock decides.
+        // Across processes the visitor lock decides (the directory may be a moment behind, either
+        // way); on one process the CallBook does.
         const lock = d.cluster ? { key: lockKey(p.siteId, p.visitorId), value: randomUUID() } : null;
-        if (lock && !(await d.cluster?.locks.claim(lock.key, lock.value, CLUSTER_TTL_MS))) throw new ClientError('busy', 'This visitor is already being called');
+        if (lock && !(await d.cluster?.locks.claim(lock.key, lock.value, CLUSTER_TTL_MS))) throw busy();
         const r = d.book.start({ siteId: p.siteId, visitorId: p.visitorId, video: p.video, company: site.name, agent: { userId, name, socketId: socket.id } });
         if (!r.ok) {
           if (lock) await d.cluster?.locks.release(lock.key, lock.value);
