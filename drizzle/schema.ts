@@ -73,6 +73,10 @@ export const site = pgTable('site', {
   /** Public: it is in every customer page. What protects a site is its allowed origins. */
   publicKey: text('public_key').notNull().unique(),
   allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull(),
+  /** The first line of the chat panel ("Hi! How can we help?"). */
+  chatGreeting: text('chat_greeting').notNull().default('Hi! Ask us anything, we usually answer in a few minutes.'),
+  /** Agents see what visitors type before they send it. */
+  chatSneakPeek: boolean('chat_sneak_peek').notNull().default(true),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [index('site_workspace_idx').on(t.workspaceId)]);
@@ -140,6 +144,57 @@ export const call = pgTable('call', {
   index('call_visitor_idx').on(t.siteId, t.visitorKey, t.startedAt),
   index('call_agent_idx').on(t.agentId, t.startedAt),
 ]);
+
+// ---- chat (written on the path of the ack by server/chat/chat-store.ts) ----
+export const conversation = pgTable('conversation', {
+  id: text('id').primaryKey(),
+  siteId: text('site_id').notNull().references(() => site.id, { onDelete: 'cascade' }),
+  visitorKey: text('visitor_key').notNull(),
+  /** The id in the visitor's signed token: only that browser's connections reach this conversation. */
+  visitorToken: text('visitor_token').notNull(),
+  status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
+  /** The last seq handed out; the next message gets lastSeq + 1. */
+  lastSeq: integer('last_seq').notNull().default(0),
+  /** When the visitor's oldest unanswered message arrived; null when answered. */
+  waitingSince: ts('waiting_since'),
+  /** A visitor wrote while no agent was online (and may have left an email). */
+  offline: boolean('offline').notNull().default(false),
+  assigneeId: text('assignee_id'),
+  assigneeName: text('assignee_name'),
+  visitorName: text('visitor_name'),
+  visitorEmail: text('visitor_email'),
+  lastText: text('last_text'),
+  lastFrom: text('last_from', { enum: ['visitor', 'agent', 'system'] }),
+  lastEvent: text('last_event'),
+  lastAt: ts('last_at'),
+  /** Visitor messages no agent has read / agent messages the visitor has not read. */
+  agentUnread: integer('agent_unread').notNull().default(0),
+  visitorUnread: integer('visitor_unread').notNull().default(0),
+  visitorReadSeq: integer('visitor_read_seq').notNull().default(0),
+  agentReadSeq: integer('agent_read_seq').notNull().default(0),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+  closedAt: ts('closed_at'),
+}, (t) => [
+  uniqueIndex('conversation_visitor_idx').on(t.siteId, t.visitorKey, t.visitorToken),
+  index('conversation_site_updated_idx').on(t.siteId, t.updatedAt),
+  index('conversation_site_status_idx').on(t.siteId, t.status, t.updatedAt),
+  index('conversation_assignee_idx').on(t.assigneeId, t.updatedAt),
+]);
+
+export const chatMessage = pgTable('chat_message', {
+  conversationId: text('conversation_id').notNull().references(() => conversation.id, { onDelete: 'cascade' }),
+  seq: integer('seq').notNull(),
+  /** The sender's id for the message: a resend with the same id is the same message. */
+  clientId: text('client_id').notNull(),
+  sender: text('sender', { enum: ['visitor', 'agent', 'system'] }).notNull(),
+  /** The agent's user id; kept (not a foreign key) so a removed user's messages stay. */
+  agentId: text('agent_id'),
+  agentName: text('agent_name'),
+  body: text('body').notNull(),
+  event: text('event'),
+  at: ts('at').notNull(),
+}, (t) => [primaryKey({ columns: [t.conversationId, t.seq] }), uniqueIndex('chat_message_client_idx').on(t.conversationId, t.clientId)]);
 
 export const siteRelations = relations(site, ({ one }) => ({
   workspace: one(workspace, { fields: [site.workspaceId], references: [workspace.id] }),

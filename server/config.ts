@@ -38,6 +38,14 @@ const EnvSchema = z.object({
   TURN_CREDENTIAL_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3_600),
   /** "relay" forces every call through TURN (hides each party's IP address from the other). */
   ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
+  /** Outgoing mail (offline chat messages to the site owner), e.g. smtp://user:pass@mail.example:587. Unset: the dashboard only. */
+  SMTP_URL: z.string().url().optional(),
+  /** The sender of Porchlight's emails. */
+  MAIL_FROM: z.string().max(200).default('Porchlight <no-reply@porchlight.local>'),
+  /** Chat messages one visitor may send a minute (all their tabs together); more get 'rate_limited'. */
+  CHAT_VISITOR_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Typing events one visitor may send a minute. */
+  CHAT_VISITOR_TYPING_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   /** Demo customer website; 0 picks a free port, "off" disables it. */
   DEMO_PORT: z.string().default('4000'),
   NODE_ENV: z.string().default('production'),
@@ -56,6 +64,8 @@ export interface Config {
   flushMs: number;
   demoPort: number | null;
   calls: CallConfig;
+  chat: { visitorMessagesPerMinute: number; visitorTypingPerMinute: number };
+  mail: { smtpUrl: string | undefined; from: string };
 }
 
 export interface CallConfig {
@@ -84,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graceMs: e.PRESENCE_GRACE_MS,
     flushMs: e.PRESENCE_FLUSH_MS,
     demoPort: e.DEMO_PORT === 'off' ? null : Number(e.DEMO_PORT),
+    chat: { visitorMessagesPerMinute: e.CHAT_VISITOR_MESSAGES_PER_MINUTE, visitorTypingPerMinute: e.CHAT_VISITOR_TYPING_PER_MINUTE },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     calls: {
       ringTimeoutMs: e.CALL_RING_TIMEOUT_MS,
       connectTimeoutMs: e.CALL_CONNECT_TIMEOUT_MS,

@@ -6,20 +6,27 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { toNodeHandler } from 'better-auth/node';
-import { Server as SocketServer } from 'socket.io';
 import type { Database } from '../drizzle/db';
 import { createAuth } from './auth';
 import type { Config } from './config';
+import { ChatService } from './chat/chat-service';
+import { ChatStore } from './chat/chat-store';
+import { sendOfflineMail } from './chat/offline-mail';
+import { visitorTokens } from './chat/visitor-token';
+import { EventBus } from './events/bus';
 import { HistoryWriter } from './history/writer';
+import { createLogger, logFn } from './log';
 import { CallBook, systemClock } from './calls/call-book';
 import { CallRecorder, listCallAgents, listCalls } from './calls/call-records';
 import { PresenceEngine } from './presence/engine';
-import { NAMESPACES, type LiveVisitor } from './protocol';
+import type { LiveVisitor } from './protocol';
 import { setServices, type Services } from './services';
 import { isOriginAllowed } from './sites/origins';
 import { SiteStore } from './sites/site-store';
 import { attachAgentNamespace, siteRoom } from './transport/agent-namespace';
 import { createCallTransport } from './transport/call-events';
+import { createChatTransport } from './transport/chat-events';
+import { createIo, type PorchlightIo } from './transport/io';
 import { createSnippetServer } from './http/snippet-files';
 import { attachVisitorNamespace, siteKeyOf } from './transport/visitor-namespace';
 import { openCountryLookup } from './visitors/geo';
@@ -44,15 +51,16 @@ export interface Porchlight {
   url: string;
   port: number;
   services: Services;
-  io: SocketServer;
+  io: PorchlightIo;
   history: HistoryWriter;
+  bus: EventBus;
   close(): Promise<void>;
 }
 
 export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight> {
   const { config, database } = o;
   const now = o.now ?? Date.now;
-  const log = o.log ?? ((msg: string, err?: unknown) => console.error(`[porchlight] ${msg}`, err ?? ''));
+  const log = o.log ?? logFn(createLogger());
   const db = database.db;
 
   const httpServer = http.createServer();
@@ -75,9 +83,10 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     onError: (err) => log('history write failed', err),
   });
   history.start();
+  const secret = config.authSecret ?? persistentSecret(config.dataDir);
   const auth = createAuth({
     db,
-    secret: config.authSecret ?? persistentSecret(config.dataDir),
+    secret,
     baseURL: publicUrl,
     trustedOrigins: dashboardOrigins,
     onUserCreated: async (u) => {
@@ -86,7 +95,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   });
   const country = await openCountryLookup();
 
-  const io = new SocketServer(httpServer, {
+  const { io, visitors: visitorNsp, agents: agentNsp } = createIo(httpServer, {
     // Sockets are not protected by CORS: the real gate is allowRequest plus namespace middleware.
     cors: { origin: true, credentials: true },
     pingInterval: 25_000,
@@ -115,9 +124,8 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     },
   });
 
-  const redis = config.redisUrl ? await connectRedis(io, config.redisUrl, presence, log) : null;
-  const agentNsp = io.of(NAMESPACES.agent);
-  const visitorNsp = io.of(NAMESPACES.visitor);
+  const redis = config.redisUrl ? await connectRedis(io, agentNsp, config.redisUrl, presence, log) : null;
+  const bus = new EventBus((err, event) => log(`${event} subscriber failed`, err));
 
   const callRecords = new CallRecorder(db, log);
   if (!config.redisUrl) {
@@ -153,9 +161,41 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     log,
   });
 
-  attachVisitorNamespace(visitorNsp, { sites, presence, history, country, trustedProxies: config.trustedProxies, now, log, onConnection: callTransport.onVisitorConnection });
+  const chat = new ChatService(new ChatStore(db), bus, now);
+  const chatTransport = createChatTransport({
+    chat,
+    bus,
+    sites,
+    presence,
+    visitorNsp,
+    agentNsp,
+    cluster: !!redis,
+    limits: config.chat,
+    typingTtlMs: 6_000,
+    log,
+  });
+  const mail = config.mail.smtpUrl ? sendOfflineMail({ db, bus, smtpUrl: config.mail.smtpUrl, from: config.mail.from, publicUrl, now, log }) : null;
+
+  attachVisitorNamespace(visitorNsp, {
+    sites,
+    presence,
+    history,
+    country,
+    tokens: visitorTokens(secret),
+    trustedProxies: config.trustedProxies,
+    now,
+    log,
+    onIdentify: chatTransport.onIdentify,
+    onConnection: (socket) => {
+      callTransport.onVisitorConnection(socket);
+      chatTransport.onVisitorConnection(socket);
+    },
+  });
   attachAgentNamespace(agentNsp, {
-    onConnection: callTransport.onAgentConnection,
+    onConnection: (socket) => {
+      callTransport.onAgentConnection(socket);
+      chatTransport.onAgentConnection(socket);
+    },
     callRecords,
     auth,
     db,
@@ -232,9 +272,12 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     services,
     io,
     history,
+    bus,
     close: async () => {
       clearInterval(flusher);
       callTransport.close();
+      chatTransport.close();
+      mail?.close();
       calls.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await callRecords.flush();

@@ -1,6 +1,6 @@
 // The presence engine: who is on each site right now. Pure TypeScript, clock injected,
 // no I/O. The transport feeds it tab events; a flusher drains coalesced diffs per site.
-import type { Device, Identity, LiveCall, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState, Utm } from '../protocol';
+import type { Device, Identity, LiveCall, LiveChat, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState, Utm } from '../protocol';
 import { pathOf, sourceOf } from './source';
 
 export interface TabConnect {
@@ -103,6 +103,7 @@ export class PresenceEngine {
         visitCount: Math.max(1, c.visitCount),
         identity: entry?.row.identity ?? { attributes: {} },
         call: entry?.row.call ?? null,
+        chat: entry?.row.chat ?? null,
       };
       entry = { row, visitId: c.visitId, tabs: new Map<string, Tab>(), closedTabs: null, goneAt: null };
       site.visitors.set(c.visitorId, entry);
@@ -196,6 +197,16 @@ export class PresenceEngine {
     const entry = site?.visitors.get(visitorId);
     if (!site || !entry) return false;
     entry.row.call = call;
+    site.dirty.add(visitorId);
+    return true;
+  }
+
+  /** The visitor's conversation as their row shows it; null when they have none. */
+  setChat(siteId: string, visitorId: string, chat: LiveChat | null): boolean {
+    const site = this.sites.get(siteId);
+    const entry = site?.visitors.get(visitorId);
+    if (!site || !entry) return false;
+    entry.row.chat = chat;
     site.dirty.add(visitorId);
     return true;
   }
@@ -304,6 +315,11 @@ export class PresenceEngine {
       if (point && point.at === this.lastSampleAt) out.push({ siteId, point });
     }
     return out;
+  }
+
+  /** What the visitor told about themselves (identify), if they are online here. */
+  identityOf(siteId: string, visitorId: string): Identity | null {
+    return this.sites.get(siteId)?.visitors.get(visitorId)?.row.identity ?? null;
   }
 
   /** The visit key of the visitor's current visit, if they are listed. */

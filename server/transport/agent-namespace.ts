@@ -1,23 +1,16 @@
 // /agent: dashboard sockets. Authenticated by the dashboard session cookie; an agent can only
 // watch sites of their own workspaces. Presence reaches them as a snapshot, then coalesced diffs.
 import { fromNodeHeaders } from 'better-auth/node';
-import type { Namespace, Socket } from 'socket.io';
 import type { Auth } from '../auth';
 import { readVisitorDetails } from '../history/reader';
 import type { HistoryWriter } from '../history/writer';
 import type { Db } from '../../drizzle/db';
 import type { PresenceEngine } from '../presence/engine';
-import type { AgentClientEvents, AgentServerEvents, LiveVisitor } from '../protocol';
+import type { LiveVisitor } from '../protocol';
 import type { SiteStore } from '../sites/site-store';
-import { ClientError, handle, tokenBucket } from './handler';
+import { ClientError, on, tokenBucket } from './handler';
+import type { AgentNamespace, AgentSocket } from './io';
 import { SiteRefSchema, VisitorRefSchema } from './schemas';
-
-export interface AgentSocketData {
-  userId: string;
-  name: string;
-}
-
-export type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
 
 export interface AgentDeps {
   auth: Auth;
@@ -37,7 +30,7 @@ export interface AgentDeps {
 
 export const siteRoom = (siteId: string) => `site:${siteId}`;
 
-export function attachAgentNamespace(nsp: Namespace, deps: AgentDeps): void {
+export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void {
   nsp.use(async (socket, next) => {
     try {
       const origin = socket.handshake.headers.origin;
@@ -52,8 +45,7 @@ export function attachAgentNamespace(nsp: Namespace, deps: AgentDeps): void {
     }
   });
 
-  nsp.on('connection', (raw) => {
-    const socket = raw as AgentSocket;
+  nsp.on('connection', (socket: AgentSocket) => {
     const { userId } = socket.data;
     const limiter = tokenBucket(20, 60);
     const onError = (err: unknown) => deps.log('agent event failed', err);
@@ -62,33 +54,25 @@ export function attachAgentNamespace(nsp: Namespace, deps: AgentDeps): void {
       if (!(await deps.sites.getForUser(userId, siteId))) throw new ClientError('forbidden', 'not your site');
     };
 
-    socket.on(
-      'site:watch',
-      handle(SiteRefSchema, async ({ siteId }) => {
-        await ownSite(siteId);
-        await socket.join(siteRoom(siteId));
-        const local = deps.presence.snapshot(siteId);
-        const remote = await deps.remoteSnapshot(siteId);
-        return { visitors: mergeSnapshots(local, remote), history: deps.presence.history(siteId), at: Date.now() };
-      }, { limiter, onError }),
-    );
-    socket.on(
-      'site:unwatch',
-      handle(SiteRefSchema, async ({ siteId }) => {
-        await socket.leave(siteRoom(siteId));
-        return {};
-      }, { limiter, onError }),
-    );
-    socket.on(
-      'visitor:details',
-      handle(VisitorRefSchema, async ({ siteId, visitorId }) => {
-        await ownSite(siteId);
-        // So the trail includes the page they just opened, and the calls list the call just ended.
-        await Promise.all([deps.history.flush(), deps.callRecords?.flush()]);
-        const details = await readVisitorDetails(deps.db, siteId, visitorId, deps.presence.visitIdOf(siteId, visitorId));
-        return { details };
-      }, { limiter, onError }),
-    );
+    const opts = { limiter, onError };
+    on(socket, 'site:watch', SiteRefSchema, async ({ siteId }) => {
+      await ownSite(siteId);
+      await socket.join(siteRoom(siteId));
+      const local = deps.presence.snapshot(siteId);
+      const remote = await deps.remoteSnapshot(siteId);
+      return { visitors: mergeSnapshots(local, remote), history: deps.presence.history(siteId), at: Date.now() };
+    }, opts);
+    on(socket, 'site:unwatch', SiteRefSchema, async ({ siteId }) => {
+      await socket.leave(siteRoom(siteId));
+      return {};
+    }, opts);
+    on(socket, 'visitor:details', VisitorRefSchema, async ({ siteId, visitorId }) => {
+      await ownSite(siteId);
+      // So the trail includes the page they just opened, and the calls list the call just ended.
+      await Promise.all([deps.history.flush(), deps.callRecords?.flush()]);
+      const details = await readVisitorDetails(deps.db, siteId, visitorId, deps.presence.visitIdOf(siteId, visitorId));
+      return { details };
+    }, opts);
     deps.onConnection?.(socket);
   });
 }

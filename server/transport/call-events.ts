@@ -12,22 +12,19 @@
 // dies leaves nothing behind for long; a Redis lock per visitor makes "one visitor, one call"
 // hold even when two agents on two processes click Call in the same instant.
 import { randomUUID } from 'node:crypto';
-import type { Namespace, Socket } from 'socket.io';
 import type { CallBook, CallEvent, Party, VisitorParty } from '../calls/call-book';
+import type { CallOp, CallSummary, OpResult } from '../calls/call-ops';
 import type { CallRecorder } from '../calls/call-records';
 import { iceFor, type IceOptions } from '../calls/ice';
 import type { PresenceEngine } from '../presence/engine';
-import type { AgentClientEvents, AgentServerEvents, CallInvite, CallMedia, ErrorCode, IceConfig, LiveCall, MediaProblem, VisitorClientEvents, VisitorServerEvents } from '../protocol';
+import type { AgentClientEvents, AgentServerEvents, CallInvite, VisitorServerEvents, CallMedia, ErrorCode, IceConfig, LiveCall, MediaProblem } from '../protocol';
 import type { SiteStore } from '../sites/site-store';
 import { initialsOf } from '../initials';
-import type { AgentSocketData } from './agent-namespace';
 import type { ClusterLocks } from './redis';
-import { ClientError, handle, tokenBucket } from './handler';
+import { ClientError, on, tokenBucket, type HandlerOptions } from './handler';
+import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from './io';
 import { CallAcceptSchema, CallMediaStateSchema, CallRejoinSchema, CallRefSchema, CallSignalSchema, CallStartSchema } from './schemas';
-import type { VisitorSocketData } from './visitor-namespace';
-
-type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
-type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
+import type { Socket } from 'socket.io';
 
 /** Every tab of one visitor: invitations ring in all of them. */
 export const visitorRoom = (siteId: string, visitorId: string) => `visitor:${siteId}:${visitorId}`;
@@ -38,8 +35,8 @@ export interface CallTransportDeps {
   presence: PresenceEngine;
   sites: SiteStore;
   ice: IceOptions;
-  visitorNsp: Namespace;
-  agentNsp: Namespace;
+  visitorNsp: VisitorNamespace;
+  agentNsp: AgentNamespace;
   /** Several processes share calls over the Redis adapter (and lock visitors in Redis). */
   cluster: { locks: ClusterLocks } | null;
   /** How long a ringing call waits for a visitor whose last tab closed (a navigation) before it counts as missed. */
@@ -48,32 +45,6 @@ export interface CallTransportDeps {
   log: (msg: string, err?: unknown) => void;
 }
 
-/** What every process knows about a visitor's call, wherever it is held. */
-interface CallSummary {
-  siteId: string;
-  visitorId: string;
-  invite: CallInvite;
-  /** Set once a tab accepted. */
-  tabId: string | null;
-  acceptedAt: number | null;
-  media: CallMedia | null;
-}
-
-/** A call operation, carried out where the call is held (this process or another). */
-type CallOp =
-  | { op: 'accept'; callId: string; party: VisitorParty; media: CallMedia; problems: MediaProblem[] }
-  | { op: 'rejoin'; callId: string; party: VisitorParty; resumeToken: string; media: CallMedia; problems: MediaProblem[] }
-  | { op: 'decline' | 'navigating' | 'answering'; callId: string; party: VisitorParty }
-  | { op: 'connected' | 'hangup'; callId: string; party: Party }
-  | { op: 'cancel'; callId: string; party: { userId: string; socketId: string } }
-  | { op: 'signal'; callId: string; party: Party; data: string }
-  | { op: 'media'; callId: string; party: Party; audio: boolean; video: boolean; screen?: boolean };
-type OpResult = { ok: true; ice?: IceConfig; resumeToken?: string } | { ok: false; code: ErrorCode; message?: string };
-
-const OP_EVENT = 'call:op';
-const CLOSED_EVENT = 'call:visitor-closed';
-const GONE_EVENT = 'call:visitor-gone';
-const DIRECTORY_EVENT = 'call:directory';
 const key = (siteId: string, visitorId: string) => `${siteId}\n${visitorId}`;
 /** How often a process re-announces the calls it holds (and extends their visitor locks). */
 const ANNOUNCE_EVERY_MS = 10_000;
@@ -115,7 +86,7 @@ export function createCallTransport(d: CallTransportDeps) {
   const publish = (call: CallEvent['call'], ended: boolean): void => {
     const summary = ended ? null : summaryOf(call);
     d.presence.setCall(call.siteId, call.visitorId, summary ? liveCallOf(summary) : null);
-    if (d.cluster) d.agentNsp.serverSideEmit(DIRECTORY_EVENT, { siteId: call.siteId, visitorId: call.visitorId, callId: call.id, summary });
+    if (d.cluster) d.agentNsp.serverSideEmit('call:directory', { siteId: call.siteId, visitorId: call.visitorId, callId: call.id, summary });
   };
 
   /** The CallBook's events, turned into messages, live-table updates and records. */
@@ -196,9 +167,11 @@ export function createCallTransport(d: CallTransportDeps) {
       case 'media': {
         const r = book.relay(o.callId, o.party);
         if (!r.ok) return refuse(r);
-        const nsp = r.to.kind === 'agent' ? d.agentNsp : d.visitorNsp;
-        if (o.op === 'signal') nsp.to(r.to.socketId).emit('call:signal', { callId: o.callId, data: o.data });
-        else nsp.to(r.to.socketId).emit('call:media', { callId: o.callId, audio: o.audio, video: o.video, ...(o.screen === undefined ? {} : { screen: o.screen }) });
+        // Both namespaces name these events alike; each emit is checked against its own map.
+        const target = r.to.socketId;
+        const emit = r.to.kind === 'agent' ? <E extends 'call:signal' | 'call:media'>(e: E, ...a: Parameters<AgentServerEvents[E]>) => d.agentNsp.to(target).emit(e, ...a) : <E extends 'call:signal' | 'call:media'>(e: E, ...a: Parameters<VisitorServerEvents[E]>) => d.visitorNsp.to(target).emit(e, ...a);
+        if (o.op === 'signal') emit('call:signal', { callId: o.callId, data: o.data });
+        else emit('call:media', { callId: o.callId, audio: o.audio, video: o.video, ...(o.screen === undefined ? {} : { screen: o.screen }) });
         return { ok: true };
       }
     }
@@ -209,20 +182,27 @@ export function createCallTransport(d: CallTransportDeps) {
     if (d.book.get(o.callId) || !d.cluster) return execute(o);
     let replies: (OpResult | { notMine: true })[] = [];
     try {
-      replies = (await d.agentNsp.serverSideEmitWithAck(OP_EVENT, o)) as typeof replies;
+      replies = (await d.agentNsp.serverSideEmitWithAck('call:op', o)) as typeof replies;
     } catch (err) {
       d.log('call operation not answered by every process', err);
     }
     return replies.find((r): r is OpResult => !('notMine' in r)) ?? { ok: false, code: 'gone', message: 'The call has ended' };
   };
-  const must = async (o: CallOp): Promise<{ ice?: IceConfig; resumeToken?: string }> => {
+  const must = async (o: CallOp): Promise<Record<string, never>> => {
     const r = await run(o);
     if (!r.ok) throw new ClientError(r.code, r.message);
-    return r.ice ? { ice: r.ice, resumeToken: r.resumeToken } : {};
+    return {};
+  };
+  /** Accept and rejoin: the visitor's tab gets its ICE configuration and resume token. */
+  const join = async (o: CallOp & { op: 'accept' | 'rejoin' }): Promise<{ ice: IceConfig; resumeToken: string }> => {
+    const r = await run(o);
+    if (!r.ok) throw new ClientError(r.code, r.message);
+    if (!r.ice) throw new Error('accept answered without an ICE configuration');
+    return { ice: r.ice, resumeToken: r.resumeToken ?? '' };
   };
 
   if (d.cluster) {
-    d.agentNsp.on(OP_EVENT, (o: CallOp, reply: (r: OpResult | { notMine: true }) => void) => {
+    d.agentNsp.on('call:op', (o: CallOp, reply: (r: OpResult | { notMine: true }) => void) => {
       try {
         reply(d.book.get(o.callId) ? execute(o) : { notMine: true });
       } catch (err) {
@@ -230,9 +210,9 @@ export function createCallTransport(d: CallTransportDeps) {
         reply({ ok: false, code: 'internal' });
       }
     });
-    d.agentNsp.on(CLOSED_EVENT, (p: { socketId: string; closedByPage: boolean }) => d.book.visitorSocketClosed(p.socketId, p.closedByPage));
-    d.agentNsp.on(GONE_EVENT, (p: { siteId: string; visitorId: string }) => d.book.visitorGone(p.siteId, p.visitorId));
-    d.agentNsp.on(DIRECTORY_EVENT, (p: { siteId: string; visitorId: string; callId: string; summary: CallSummary | null }) => {
+    d.agentNsp.on('call:visitor-closed', (p: { socketId: string; closedByPage: boolean }) => d.book.visitorSocketClosed(p.socketId, p.closedByPage));
+    d.agentNsp.on('call:visitor-gone', (p: { siteId: string; visitorId: string }) => d.book.visitorGone(p.siteId, p.visitorId));
+    d.agentNsp.on('call:directory', (p: { siteId: string; visitorId: string; callId: string; summary: CallSummary | null }) => {
       const k = key(p.siteId, p.visitorId);
       const before = directory.get(k)?.summary;
       // An end only removes the call it is about (a newer call of the visitor may be announced already).
@@ -251,7 +231,7 @@ export function createCallTransport(d: CallTransportDeps) {
     ? setInterval(() => {
         try {
           for (const call of d.book.live()) {
-            d.agentNsp.serverSideEmit(DIRECTORY_EVENT, { siteId: call.siteId, visitorId: call.visitorId, callId: call.id, summary: summaryOf(call) });
+            d.agentNsp.serverSideEmit('call:directory', { siteId: call.siteId, visitorId: call.visitorId, callId: call.id, summary: summaryOf(call) });
             const lock = locks.get(call.id);
             if (lock) d.cluster?.locks.extend(lock.key, lock.value, CLUSTER_TTL_MS).catch((err) => d.log('visitor lock renewal failed', err));
           }
@@ -269,9 +249,9 @@ export function createCallTransport(d: CallTransportDeps) {
   announcer?.unref();
 
   /** Tells the CallBook here, and the one holding the call if it is elsewhere. */
-  const everywhere = (siteId: string, visitorId: string, local: () => void, event: string, payload: object): void => {
+  const everywhere = (siteId: string, visitorId: string, local: () => void, tell: () => void): void => {
     local();
-    if (d.cluster && directory.has(key(siteId, visitorId))) d.agentNsp.serverSideEmit(event, payload);
+    if (d.cluster && directory.has(key(siteId, visitorId))) tell();
   };
 
   /**
@@ -283,7 +263,7 @@ export function createCallTransport(d: CallTransportDeps) {
     const t = setTimeout(() => {
       if (!currentCall(siteId, visitorId)) return;
       visitorOnline(siteId, visitorId).then(
-        (online) => online || everywhere(siteId, visitorId, () => d.book.visitorGone(siteId, visitorId), GONE_EVENT, { siteId, visitorId }),
+        (online) => online || everywhere(siteId, visitorId, () => d.book.visitorGone(siteId, visitorId), () => d.agentNsp.serverSideEmit('call:visitor-gone', { siteId, visitorId })),
         (err) => d.log('visitor presence check failed', err),
       );
     }, d.goneGraceMs);
@@ -307,11 +287,11 @@ export function createCallTransport(d: CallTransportDeps) {
       else if (current.acceptedAt === null) socket.emit('call:invite', current.invite);
     }
 
-    socket.on('call:accept', handle(CallAcceptSchema, (p) => must({ op: 'accept', callId: p.callId, party: party(), media: p.media, problems: p.problems ?? [] }), opts));
-    socket.on('call:rejoin', handle(CallRejoinSchema, (p) => must({ op: 'rejoin', callId: p.callId, party: party(), resumeToken: p.resumeToken, media: p.media, problems: p.problems ?? [] }), opts));
-    socket.on('call:decline', handle(CallRefSchema, (p) => must({ op: 'decline', callId: p.callId, party: party() }), opts));
-    socket.on('call:navigating', handle(CallRefSchema, (p) => must({ op: 'navigating', callId: p.callId, party: party() }), opts));
-    socket.on('call:answering', handle(CallRefSchema, (p) => must({ op: 'answering', callId: p.callId, party: party() }), opts));
+    on(socket, 'call:accept', CallAcceptSchema, (p) => join({ op: 'accept', callId: p.callId, party: party(), media: p.media, problems: p.problems ?? [] }), opts);
+    on(socket, 'call:rejoin', CallRejoinSchema, (p) => join({ op: 'rejoin', callId: p.callId, party: party(), resumeToken: p.resumeToken, media: p.media, problems: p.problems ?? [] }), opts);
+    on(socket, 'call:decline', CallRefSchema, (p) => must({ op: 'decline', callId: p.callId, party: party() }), opts);
+    on(socket, 'call:navigating', CallRefSchema, (p) => must({ op: 'navigating', callId: p.callId, party: party() }), opts);
+    on(socket, 'call:answering', CallRefSchema, (p) => must({ op: 'answering', callId: p.callId, party: party() }), opts);
     wirePartyEvents(socket as unknown as PartySocket, () => ({ kind: 'visitor', ...party() }), must, opts);
 
     socket.on('disconnect', (reason) => {
@@ -319,7 +299,7 @@ export function createCallTransport(d: CallTransportDeps) {
       // "client namespace disconnect": the page closed its socket itself (pagehide), i.e. the
       // tab closed or left; anything else (network, server) may come back.
       const p = { socketId: socket.id, closedByPage: reason === 'client namespace disconnect' };
-      everywhere(siteId, visitorId, () => d.book.visitorSocketClosed(p.socketId, p.closedByPage), CLOSED_EVENT, p);
+      everywhere(siteId, visitorId, () => d.book.visitorSocketClosed(p.socketId, p.closedByPage), () => d.agentNsp.serverSideEmit('call:visitor-closed', p));
       if (!d.visitorNsp.adapter.rooms.get(visitorRoom(siteId, visitorId))?.size) checkGoneLater(siteId, visitorId);
     });
   };
@@ -341,9 +321,7 @@ export function createCallTransport(d: CallTransportDeps) {
     // cannot flood a visitor with invitations by cancelling and calling again. Per socket, like
     // the other limits: each further socket needs the session and passes the same origin check.
     const startLimiter = tokenBucket(1, 10);
-    socket.on(
-      'call:start',
-      handle(CallStartSchema, async (p) => {
+    on(socket, 'call:start', CallStartSchema, async (p) => {
         if (!startLimiter()) throw new ClientError('rate_limited', 'Too many calls in a row: wait a moment');
         const site = await d.sites.getForUser(userId, p.siteId);
         if (!site) throw new ClientError('forbidden', 'not your site');
@@ -364,9 +342,8 @@ export function createCallTransport(d: CallTransportDeps) {
         const { call } = r;
         if (lock) locks.set(call.id, lock);
         return { call: { callId: call.id, siteId: call.siteId, visitorId: call.visitorId, video: call.video, phase: call.phase, createdAt: call.createdAt, expiresAt: call.expiresAt } };
-      }, opts),
-    );
-    socket.on('call:cancel', handle(CallRefSchema, (p) => must({ op: 'cancel', callId: p.callId, party: { userId, socketId: socket.id } }), opts));
+      }, opts);
+    on(socket, 'call:cancel', CallRefSchema, (p) => must({ op: 'cancel', callId: p.callId, party: { userId, socketId: socket.id } }), opts);
     wirePartyEvents(socket as unknown as PartySocket, () => ({ kind: 'agent', userId, socketId: socket.id }), must, opts);
     // The agent's calls are always held by this process (they started them here).
     socket.on('disconnect', () => d.book.agentSocketClosed(socket.id));
@@ -388,14 +365,11 @@ type PartySocket = Socket<Pick<AgentClientEvents, 'call:signal' | 'call:connecte
 function wirePartyEvents(
   socket: PartySocket,
   me: () => Party,
-  must: (o: CallOp) => Promise<object>,
-  opts: { limiter: () => boolean; onError: (err: unknown) => void },
+  must: (o: CallOp) => Promise<Record<string, never>>,
+  opts: HandlerOptions,
 ): void {
-  socket.on('call:signal', handle(CallSignalSchema, (p) => must({ op: 'signal', callId: p.callId, party: me(), data: p.data }), opts));
-  socket.on(
-    'call:media',
-    handle(CallMediaStateSchema, (p) => must({ op: 'media', callId: p.callId, party: me(), audio: p.audio, video: p.video, ...(p.screen === undefined ? {} : { screen: p.screen }) }), opts),
-  );
-  socket.on('call:connected', handle(CallRefSchema, (p) => must({ op: 'connected', callId: p.callId, party: me() }), opts));
-  socket.on('call:hangup', handle(CallRefSchema, (p) => must({ op: 'hangup', callId: p.callId, party: me() }), opts));
+  on(socket, 'call:signal', CallSignalSchema, (p) => must({ op: 'signal', callId: p.callId, party: me(), data: p.data }), opts);
+  on(socket, 'call:media', CallMediaStateSchema, (p) => must({ op: 'media', callId: p.callId, party: me(), audio: p.audio, video: p.video, ...(p.screen === undefined ? {} : { screen: p.screen }) }), opts);
+  on(socket, 'call:connected', CallRefSchema, (p) => must({ op: 'connected', callId: p.callId, party: me() }), opts);
+  on(socket, 'call:hangup', CallRefSchema, (p) => must({ op: 'hangup', callId: p.callId, party: me() }), opts);
 }

@@ -1,7 +1,10 @@
-// Wraps a socket event handler: validates the payload with zod, answers through the ack with
-// `{ ok: false, code }` on bad input or failure, and never lets an exception escape.
+// Registers socket event handlers. `on()` is the one way a handler is attached: its payload
+// schema and its ack are checked against the protocol's event map at compile time, the payload
+// is parsed with zod before anything else, failures answer `{ ok: false, code }`, and no
+// exception escapes into socket.io.
+import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import type { Ack, ErrorCode } from '../protocol';
+import type { Ack, AckFn, ErrorCode } from '../protocol';
 
 export class ClientError extends Error {
   constructor(readonly code: ErrorCode, message?: string) {
@@ -9,22 +12,35 @@ export class ClientError extends Error {
   }
 }
 
-type AnyAck = (res: Ack<object>) => void;
+type EventFn = (...args: never[]) => void;
+/** The payload of an event of the protocol (its first parameter). */
+export type PayloadOf<F> = F extends (payload: infer P, ...rest: never[]) => void ? P : never;
+/** What a successful ack carries besides `ok: true` (nothing for events without an ack). */
+export type AckBodyOf<F> = F extends (payload: never, ack: infer A) => void ? (NonNullable<A> extends AckFn<infer T> ? T : Record<string, never>) : Record<string, never>;
 
-export function handle<S extends z.ZodType, R extends object>(
-  schema: S,
-  fn: (payload: z.infer<S>) => Promise<R> | R,
-  opts: { limiter?: () => boolean; onError?: (err: unknown) => void } = {},
-) {
-  return async (payload: unknown, maybeAck?: unknown): Promise<void> => {
-    const ack: AnyAck = typeof maybeAck === 'function' ? (maybeAck as AnyAck) : () => {};
-    if (opts.limiter && !opts.limiter()) return ack({ ok: false, code: 'rate_limited' });
-    const parsed = schema.safeParse(payload);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      return ack({ ok: false, code: 'bad_request', message: first ? `${first.path.join('.') || 'payload'}: ${first.message}` : undefined });
-    }
+export interface HandlerOptions {
+  /** False (or a promise of it) refuses the event with 'rate_limited' before it is parsed. */
+  limiter?: () => boolean | Promise<boolean>;
+  onError?: (err: unknown) => void;
+}
+
+export function on<L extends { [K in keyof L]: EventFn }, E extends keyof L & string>(
+  socket: Socket<L, never, never, unknown>,
+  event: E,
+  schema: z.ZodType<PayloadOf<L[E]>>,
+  fn: (payload: PayloadOf<L[E]>) => Promise<AckBodyOf<L[E]>> | AckBodyOf<L[E]>,
+  opts: HandlerOptions = {},
+): void {
+  const listener = async (payload: unknown, maybeAck?: unknown): Promise<void> => {
+    // socket.io hands over whatever the client sent: the ack may be missing or not a function.
+    const ack = typeof maybeAck === 'function' ? (maybeAck as (res: Ack<object>) => void) : () => {};
     try {
+      if (opts.limiter && !(await opts.limiter())) return ack({ ok: false, code: 'rate_limited' });
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        return ack({ ok: false, code: 'bad_request', message: first ? `${first.path.join('.') || 'payload'}: ${first.message}` : undefined });
+      }
       const result = await fn(parsed.data);
       ack({ ok: true, ...result });
     } catch (err) {
@@ -33,6 +49,9 @@ export function handle<S extends z.ZodType, R extends object>(
       ack({ ok: false, code: 'internal' });
     }
   };
+  // The listener takes any payload on purpose (it parses it), which socket.io's typed `on`
+  // cannot express for a generic event name.
+  (socket as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on(event, listener);
 }
 
 /** Token bucket per socket: `rate` events a second, bursts up to `burst`. */

@@ -2,11 +2,9 @@
 // process, and a dashboard's snapshot gathers the visitors each process holds in memory.
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
-import type { Server } from 'socket.io';
 import type { PresenceEngine } from '../presence/engine';
-import { NAMESPACES, type LiveVisitor } from '../protocol';
-
-const SNAPSHOT_EVENT = 'presence:snapshot';
+import type { LiveVisitor } from '../protocol';
+import type { AgentNamespace, PorchlightIo } from './io';
 
 /** Deletes or extends a lock only if it still holds our value (another holder's lock is left alone). */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -20,22 +18,21 @@ export interface ClusterLocks {
   release(key: string, value: string): Promise<void>;
 }
 
-export async function connectRedis(io: Server, url: string, presence: PresenceEngine, log: (msg: string, err?: unknown) => void) {
+export async function connectRedis(io: PorchlightIo, agents: AgentNamespace, url: string, presence: PresenceEngine, log: (msg: string, err?: unknown) => void) {
   const pub = createClient({ url });
   const sub = pub.duplicate();
   pub.on('error', (err) => log('redis error', err));
   sub.on('error', (err) => log('redis error', err));
   await Promise.all([pub.connect(), sub.connect()]);
   io.adapter(createAdapter(pub, sub));
-  const agents = io.of(NAMESPACES.agent);
   // Another process asks for the visitors of a site that this process holds.
-  agents.on(SNAPSHOT_EVENT, (siteId: unknown, reply: unknown) => {
+  agents.on('presence:snapshot', (siteId, reply) => {
     if (typeof siteId === 'string' && typeof reply === 'function') reply(presence.snapshot(siteId));
   });
   return {
     remoteSnapshot: async (siteId: string): Promise<LiveVisitor[]> => {
       try {
-        const parts = (await agents.serverSideEmitWithAck(SNAPSHOT_EVENT, siteId)) as LiveVisitor[][];
+        const parts = await agents.serverSideEmitWithAck('presence:snapshot', siteId);
         return parts.flat();
       } catch (err) {
         log('remote snapshot incomplete', err);

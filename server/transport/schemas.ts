@@ -1,5 +1,6 @@
 // zod schemas for everything a client sends. Strings are capped: a visitor controls them all.
 import { z } from 'zod';
+import { CHAT_MAX_LENGTH } from '../protocol/chat';
 
 const text = (max: number) => z.string().max(max);
 const id = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
@@ -32,6 +33,7 @@ export const VisitorHandshakeSchema = z
     timeZone: text(64),
     screen: z.object({ w: z.number().int().min(0).max(100_000), h: z.number().int().min(0).max(100_000) }).strict(),
     state: TabStateSchema,
+    token: z.string().max(128).optional(),
   })
   .strict();
 
@@ -65,3 +67,37 @@ export const CallRejoinSchema = CallAcceptSchema.extend({ resumeToken: z.string(
 /** Opaque to the server (SDP or an ICE candidate as JSON): only its size is checked. */
 export const CallSignalSchema = z.object({ callId, data: z.string().min(1).max(20_000) }).strict();
 export const CallMediaStateSchema = z.object({ callId, audio: z.boolean(), video: z.boolean(), screen: z.boolean().optional() }).strict();
+
+// ---- chat ----
+/** A message id chosen by its sender (the snippet's ids and UUIDs both fit). */
+const messageId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+/** Message text: not only whitespace, at most CHAT_MAX_LENGTH UTF-16 units. */
+const messageText = z
+  .string()
+  .max(CHAT_MAX_LENGTH, `at most ${CHAT_MAX_LENGTH} characters`)
+  .refine((t) => t.trim().length > 0, 'empty message');
+const seq = z.number().int().min(0).max(2 ** 31 - 1);
+const conversationId = z.string().uuid();
+
+export const EmptySchema = z.object({}).strict();
+export const VisitorChatSendSchema = z.object({ id: messageId, text: messageText, email: z.string().max(254).email().optional() }).strict();
+export const ChatRequestCallSchema = z.object({ id: messageId }).strict();
+export const VisitorChatTypingSchema = z.object({ typing: z.boolean(), text: z.string().max(CHAT_MAX_LENGTH).optional() }).strict();
+export const VisitorChatReadSchema = z.object({ seq }).strict();
+export const VisitorChatSyncSchema = z.object({ after: seq }).strict();
+
+export const InboxFilterSchema = z
+  .object({
+    siteId: z.string().uuid().optional(),
+    visitorId: id.optional(),
+    status: z.enum(['open', 'waiting', 'closed', 'all']).optional(),
+    owner: z.enum(['mine', 'unassigned', 'all']).optional(),
+    before: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(200).optional(),
+  })
+  .strict();
+export const AgentChatSyncSchema = z.object({ conversationId, after: seq }).strict();
+export const AgentChatSendSchema = z.object({ conversationId, id: messageId, text: messageText }).strict();
+export const AgentChatTypingSchema = z.object({ conversationId, typing: z.boolean() }).strict();
+export const AgentChatReadSchema = z.object({ conversationId, seq }).strict();
+export const ConversationRefSchema = z.object({ conversationId }).strict();

@@ -1,36 +1,31 @@
 // /visitor: sockets opened by the embed snippet on customer pages. A visitor socket may only
 // report its own presence; its site and identity come from the handshake, never from payloads.
-import type { Namespace, Socket } from 'socket.io';
+import type { VisitorTokens } from '../chat/visitor-token';
 import type { HistoryWriter } from '../history/writer';
 import type { PresenceEngine } from '../presence/engine';
 import { sourceOf } from '../presence/source';
-import type { VisitorClientEvents, VisitorHandshake, VisitorServerEvents } from '../protocol';
+import type { VisitorHandshake } from '../protocol';
 import { isOriginAllowed } from '../sites/origins';
 import type { SiteStore } from '../sites/site-store';
 import { clientIp } from '../visitors/client-ip';
 import { deviceFromUserAgent } from '../visitors/device';
 import type { CountryLookup } from '../visitors/geo';
-import { handle, tokenBucket } from './handler';
+import { on, tokenBucket } from './handler';
+import type { VisitorNamespace, VisitorSocket } from './io';
 import { IdentifySchema, VisitorHandshakeSchema, VisitorPageSchema, VisitorStateSchema } from './schemas';
-
-export interface VisitorSocketData {
-  siteId: string;
-  visitorId: string;
-  tabId: string;
-  visitId: string;
-}
-
-export type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
 
 export interface VisitorDeps {
   sites: SiteStore;
   presence: PresenceEngine;
   history: HistoryWriter;
   country: CountryLookup;
+  tokens: VisitorTokens;
   trustedProxies: string[];
   now: () => number;
   log: (msg: string, err?: unknown) => void;
-  /** More handlers for each connected visitor socket (calls). */
+  /** The visitor told who they are (chat keeps it on their conversation). */
+  onIdentify?: (socket: VisitorSocket, who: { name?: string; email?: string }) => void;
+  /** More handlers for each connected visitor socket (calls, chat). */
   onConnection?: (socket: VisitorSocket) => void;
 }
 
@@ -40,10 +35,10 @@ export function siteKeyOf(query: unknown): string | null {
   return typeof k === 'string' && k.length > 0 && k.length <= 64 ? k : null;
 }
 
-export function attachVisitorNamespace(nsp: Namespace, deps: VisitorDeps): void {
+export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps): void {
   const { presence, history } = deps;
   // The handshake parsed by the middleware, handed to the connection handler (parsed once, not kept).
-  const parsedHandshake = new WeakMap<object, VisitorHandshake>();
+  const parsedHandshake = new WeakMap<object, { hs: VisitorHandshake; newToken: string | null }>();
 
   nsp.use(async (socket, next) => {
     try {
@@ -53,8 +48,13 @@ export function attachVisitorNamespace(nsp: Namespace, deps: VisitorDeps): void 
       if (!isOriginAllowed(socket.handshake.headers.origin, access.allowedOrigins)) return next(new Error('forbidden'));
       const hs = VisitorHandshakeSchema.safeParse(socket.handshake.auth);
       if (!hs.success) return next(new Error('bad_request'));
-      socket.data = { siteId: access.siteId, visitorId: hs.data.visitorId, tabId: hs.data.tabId, visitId: hs.data.visitId };
-      parsedHandshake.set(socket, hs.data);
+      // A browser without a valid token (first contact, or a token for another visitor id) gets
+      // a new one: its own, which opens nothing that belongs to anyone else.
+      let tokenId = deps.tokens.verify(access.siteId, hs.data.visitorId, hs.data.token);
+      let newToken: string | null = null;
+      if (!tokenId) ({ token: newToken, tokenId } = deps.tokens.issue(access.siteId, hs.data.visitorId));
+      socket.data = { siteId: access.siteId, workspaceId: access.workspaceId, visitorId: hs.data.visitorId, tabId: hs.data.tabId, visitId: hs.data.visitId, tokenId };
+      parsedHandshake.set(socket, { hs: hs.data, newToken });
       next();
     } catch (err) {
       deps.log('visitor handshake failed', err);
@@ -62,12 +62,13 @@ export function attachVisitorNamespace(nsp: Namespace, deps: VisitorDeps): void 
     }
   });
 
-  nsp.on('connection', (raw) => {
-    const socket = raw as VisitorSocket;
+  nsp.on('connection', (socket: VisitorSocket) => {
     const { siteId, visitorId, tabId, visitId } = socket.data;
-    const hs = parsedHandshake.get(raw);
-    parsedHandshake.delete(raw);
-    if (!hs) return void socket.disconnect(true);
+    const parsed = parsedHandshake.get(socket);
+    parsedHandshake.delete(socket);
+    if (!parsed) return void socket.disconnect(true);
+    const { hs, newToken } = parsed;
+    if (newToken) socket.emit('visitor:token', { token: newToken });
     const now = deps.now();
     const device = deviceFromUserAgent(socket.handshake.headers['user-agent']);
     const country = deps.country(clientIp(socket.conn.remoteAddress, socket.handshake.headers['x-forwarded-for'], deps.trustedProxies));
@@ -81,30 +82,23 @@ export function attachVisitorNamespace(nsp: Namespace, deps: VisitorDeps): void 
     const limiter = tokenBucket(10, 30);
     const onError = (err: unknown) => deps.log('visitor event failed', err);
 
-    socket.on(
-      'visitor:page',
-      handle(VisitorPageSchema, (p) => {
-        const page = { url: p.url, title: p.title };
-        // History keeps page views; a title that changes on the same URL only updates the live row.
-        if (presence.pageView(siteId, visitorId, tabId, page) === 'viewed') history.push({ kind: 'page', ...key, page, at: deps.now() });
-        return {};
-      }, { limiter, onError }),
-    );
-    socket.on(
-      'visitor:state',
-      handle(VisitorStateSchema, (p) => {
-        presence.setTabState(siteId, visitorId, tabId, p.state);
-        return {};
-      }, { limiter, onError }),
-    );
-    socket.on(
-      'visitor:identify',
-      handle(IdentifySchema, (p) => {
-        presence.identify(siteId, visitorId, { name: p.name, email: p.email, attributes: p.attributes ?? {} });
-        history.push({ kind: 'identify', siteId, visitorKey: visitorId, name: p.name, email: p.email, attributes: p.attributes });
-        return {};
-      }, { limiter, onError }),
-    );
+    const opts = { limiter, onError };
+    on(socket, 'visitor:page', VisitorPageSchema, (p) => {
+      const page = { url: p.url, title: p.title };
+      // History keeps page views; a title that changes on the same URL only updates the live row.
+      if (presence.pageView(siteId, visitorId, tabId, page) === 'viewed') history.push({ kind: 'page', ...key, page, at: deps.now() });
+      return {};
+    }, opts);
+    on(socket, 'visitor:state', VisitorStateSchema, (p) => {
+      presence.setTabState(siteId, visitorId, tabId, p.state);
+      return {};
+    }, opts);
+    on(socket, 'visitor:identify', IdentifySchema, (p) => {
+      presence.identify(siteId, visitorId, { name: p.name, email: p.email, attributes: p.attributes ?? {} });
+      history.push({ kind: 'identify', siteId, visitorKey: visitorId, name: p.name, email: p.email, attributes: p.attributes });
+      deps.onIdentify?.(socket, { name: p.name, email: p.email });
+      return {};
+    }, opts);
     socket.on('disconnect', () => {
       presence.disconnectTab(siteId, visitorId, tabId);
       history.push({ kind: 'seen', ...key, at: deps.now() });

@@ -38,6 +38,7 @@ function visitor(id: string, o: Partial<Omit<LiveVisitor, 'page'>> & { path?: st
     visitCount: 1,
     identity: { attributes: {} },
     call: null,
+    chat: null,
     ...rest,
   };
 }

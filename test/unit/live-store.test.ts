@@ -36,6 +36,7 @@ function visitor(id: string, path = '/', o: Partial<LiveVisitor> = {}): LiveVisi
     visitCount: 1,
     identity: { attributes: {} },
     call: null,
+    chat: null,
     ...o,
   };
 }

@@ -1,0 +1,46 @@
+// The in-process bus of domain events. The domain publishes what happened (a message was sent,
+// a conversation opened or closed); notifications subscribe, and webhooks and audit will. A
+// subscriber's failure is logged and never reaches the publisher or the other subscribers.
+import type { StoredConversation } from '../chat/chat-store';
+import type { ChatMessage } from '../protocol';
+
+export interface DomainEvents {
+  /** A message was stored (and acknowledged to its sender). */
+  'chat:message-sent': { conversation: StoredConversation; message: ChatMessage };
+  /** A visitor wrote while no agent of the workspace was online. */
+  'chat:offline-message': { conversation: StoredConversation; message: ChatMessage };
+  'chat:conversation-opened': { conversation: StoredConversation };
+  /** Someone read up to a seq ("Seen"); the conversation carries both read marks. */
+  'chat:read': { conversation: StoredConversation; by: 'agent' | 'visitor' };
+  /** `by`: the user id of the agent who closed it. */
+  'chat:conversation-closed': { conversation: StoredConversation; by: string };
+}
+
+export type DomainEventName = keyof DomainEvents;
+type Subscriber<E extends DomainEventName> = (event: DomainEvents[E]) => void | Promise<void>;
+
+export class EventBus {
+  private readonly subscribers: { [E in DomainEventName]?: Subscriber<E>[] } = {};
+
+  constructor(private readonly onError: (err: unknown, event: DomainEventName) => void) {}
+
+  subscribe<E extends DomainEventName>(name: E, fn: Subscriber<E>): () => void {
+    const list = (this.subscribers[name] ??= []) as Subscriber<E>[];
+    list.push(fn);
+    return () => {
+      const i = list.indexOf(fn);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  publish<E extends DomainEventName>(name: E, event: DomainEvents[E]): void {
+    for (const fn of (this.subscribers[name] ?? []) as Subscriber<E>[]) {
+      try {
+        const r = fn(event);
+        if (r instanceof Promise) r.catch((err: unknown) => this.onError(err, name));
+      } catch (err) {
+        this.onError(err, name);
+      }
+    }
+  }
+}

@@ -1,0 +1,265 @@
+// Wires chat to socket.io: parse (zod), check access, call the chat domain, ack. What the
+// domain publishes on the bus is fanned out here, through rooms, so it reaches sockets on every
+// process (Redis adapter):
+//   /agent   ws:<workspaceId>              every dashboard of the workspace (inbox, notifications)
+//   /visitor vtok:<siteId>:<tokenId>       every tab of one browser (its conversation)
+//   /visitor chat-open:<workspaceId>       tabs whose chat panel is open (who is online)
+// A visitor never names a conversation: theirs is found from their token. An agent's
+// conversation ids are checked against their own workspaces.
+import { randomUUID } from 'node:crypto';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { ChatError, type AgentContext, type ChatService, type VisitorContext } from '../chat/chat-service';
+import type { StoredConversation } from '../chat/chat-store';
+import { TypingBoard } from '../chat/typing';
+import type { EventBus } from '../events/bus';
+import { initialsOf } from '../initials';
+import type { PresenceEngine } from '../presence/engine';
+import type { AgentBrief, LiveChat } from '../protocol';
+import type { SiteStore } from '../sites/site-store';
+import { ClientError, on, tokenBucket } from './handler';
+import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from './io';
+import {
+  AgentChatReadSchema,
+  AgentChatSendSchema,
+  AgentChatSyncSchema,
+  AgentChatTypingSchema,
+  ChatRequestCallSchema,
+  ConversationRefSchema,
+  EmptySchema,
+  InboxFilterSchema,
+  VisitorChatReadSchema,
+  VisitorChatSendSchema,
+  VisitorChatSyncSchema,
+  VisitorChatTypingSchema,
+  VisitorRefSchema,
+} from './schemas';
+import { visitorRoom } from './call-events';
+
+export const workspaceRoom = (workspaceId: string) => `ws:${workspaceId}`;
+export const browserRoom = (siteId: string, tokenId: string) => `vtok:${siteId}:${tokenId}`;
+const panelRoom = (workspaceId: string) => `chat-open:${workspaceId}`;
+
+export interface ChatLimits {
+  /** Messages a visitor may send a minute (all their tabs together). */
+  visitorMessagesPerMinute: number;
+  /** Typing events a visitor may send a minute. */
+  visitorTypingPerMinute: number;
+}
+
+export interface ChatTransportDeps {
+  chat: ChatService;
+  bus: EventBus;
+  sites: SiteStore;
+  presence: PresenceEngine;
+  visitorNsp: VisitorNamespace;
+  agentNsp: AgentNamespace;
+  /** Several processes: live rows of visitors held elsewhere are updated through Redis. */
+  cluster: boolean;
+  limits: ChatLimits;
+  typingTtlMs: number;
+  log: (msg: string, err?: unknown) => void;
+}
+
+/** The domain's refusals as ack codes. */
+const asClientError = (err: unknown): unknown => (err instanceof ChatError ? new ClientError(err.code, err.message) : err);
+const wrap =
+  <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+  async (...a: A): Promise<R> => {
+    try {
+      return await fn(...a);
+    } catch (err) {
+      throw asClientError(err);
+    }
+  };
+
+export function createChatTransport(d: ChatTransportDeps) {
+  const { chat } = d;
+
+  // ---- who is online: agent sockets in their workspace rooms, on any process ----
+  const agentsOnline = async (workspaceId: string): Promise<AgentBrief[]> => {
+    const sockets = await d.agentNsp.in(workspaceRoom(workspaceId)).fetchSockets();
+    const byUser = new Map<string, AgentBrief>();
+    for (const s of sockets) byUser.set(s.data.userId, { id: s.data.userId, name: s.data.name, initials: initialsOf(s.data.name) });
+    return [...byUser.values()];
+  };
+  const announceAgents = (workspaceId: string): void => {
+    agentsOnline(workspaceId).then(
+      (agents) => d.visitorNsp.to(panelRoom(workspaceId)).emit('chat:agents', { agents }),
+      (err) => d.log('agents online lookup failed', err),
+    );
+  };
+
+  // ---- the live table's view of a visitor's conversation ----
+  const liveOf = (c: StoredConversation): LiveChat => ({
+    conversationId: c.summary.id,
+    status: c.summary.status,
+    assigneeName: c.summary.assignee?.name ?? null,
+    unread: c.summary.unread,
+  });
+  const setLive = (c: StoredConversation): void => {
+    const live = liveOf(c);
+    d.presence.setChat(c.visitor.siteId, c.visitor.visitorId, live);
+    if (d.cluster) d.agentNsp.serverSideEmit('chat:live', { siteId: c.visitor.siteId, visitorId: c.visitor.visitorId, chat: live });
+  };
+  if (d.cluster) d.agentNsp.on('chat:live', (p) => d.presence.setChat(p.siteId, p.visitorId, p.chat));
+
+  // ---- typing (ephemeral, expires by itself) ----
+  const typingClock = {
+    now: Date.now,
+    setTimeout: (fn: () => void, ms: number) => {
+      const t = setTimeout(fn, ms);
+      t.unref?.();
+      return t;
+    },
+    clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  };
+  /** Where a typing change goes: the conversation's visitor or its workspace's agents. */
+  const typingRoutes = new Map<string, { workspaceId: string; browser: string; agent?: AgentBrief; agentSocket?: string }>();
+  const typing = new TypingBoard<string>(typingClock, d.typingTtlMs, (c) => {
+    const route = typingRoutes.get(`${c.conversationId}\n${c.party}`);
+    if (!route) return;
+    if (!c.typing) typingRoutes.delete(`${c.conversationId}\n${c.party}`);
+    if (c.party === 'visitor') {
+      d.agentNsp.to(workspaceRoom(route.workspaceId)).emit('chat:typing', { conversationId: c.conversationId, typing: c.typing, from: 'visitor', ...(c.text === undefined ? {} : { text: c.text }) });
+    } else if (route.agent) {
+      d.visitorNsp.to(route.browser).emit('chat:typing', { typing: c.typing, agent: route.agent });
+      const colleagues = d.agentNsp.to(workspaceRoom(route.workspaceId));
+      (route.agentSocket ? colleagues.except(route.agentSocket) : colleagues).emit('chat:typing', { conversationId: c.conversationId, typing: c.typing, from: route.agent });
+    }
+  });
+
+  // ---- fan-out of what the domain did ----
+  d.bus.subscribe('chat:message-sent', ({ conversation: c, message }) => {
+    d.agentNsp.to(workspaceRoom(c.workspaceId)).emit('chat:message', { message, conversation: c.summary });
+    d.visitorNsp.to(browserRoom(c.visitor.siteId, c.visitor.tokenId)).emit('chat:message', message);
+    // A message ends its sender's typing.
+    const party = message.from === 'visitor' ? 'visitor' : message.agent ? `agent:${message.agent.id}` : null;
+    if (party) typing.set(c.summary.id, party, false);
+    setLive(c);
+  });
+  d.bus.subscribe('chat:read', ({ conversation: c, by }) => {
+    d.agentNsp.to(workspaceRoom(c.workspaceId)).emit('chat:conversation', { conversation: c.summary });
+    if (by === 'agent') d.visitorNsp.to(browserRoom(c.visitor.siteId, c.visitor.tokenId)).emit('chat:read', { seq: c.summary.agentReadSeq });
+    setLive(c);
+  });
+
+  // ---- visitors ----
+  const visitorMessages = new RateLimiterMemory({ points: d.limits.visitorMessagesPerMinute, duration: 60 });
+  const visitorTyping = new RateLimiterMemory({ points: d.limits.visitorTypingPerMinute, duration: 60 });
+  /** Per visitor (all their tabs and sockets together), not per socket. */
+  const consume = (limiter: RateLimiterMemory, key: string) => () => limiter.consume(key).then(() => true, () => false);
+
+  const onVisitorConnection = (socket: VisitorSocket): void => {
+    const { siteId, workspaceId, visitorId, tokenId } = socket.data;
+    const key = { siteId, visitorId, tokenId };
+    const ctx = (): VisitorContext => {
+      const who = d.presence.identityOf(siteId, visitorId);
+      return { ...key, workspaceId, name: who?.name ?? null, email: who?.email ?? null };
+    };
+    const onError = (err: unknown) => d.log('visitor chat event failed', err);
+    const who = `${siteId}:${visitorId}`;
+    const messages = { limiter: consume(visitorMessages, who), onError };
+    const light = { limiter: tokenBucket(10, 30), onError };
+    void socket.join(browserRoom(siteId, tokenId));
+
+    // Their row shows their conversation; unread agent messages load the chat part (badge, preview).
+    chat.visitorConversation(key).then(
+      async (c) => {
+        if (!c) return;
+        d.presence.setChat(siteId, visitorId, liveOf(c));
+        const unread = await chat.visitorUnreadState(key);
+        if (unread && socket.connected) socket.emit('chat:unread', unread);
+      },
+      (err) => d.log('visitor conversation lookup failed', err),
+    );
+
+    on(socket, 'chat:hello', EmptySchema, wrap(async () => {
+      await socket.join(panelRoom(workspaceId));
+      return { chat: await chat.hello(ctx(), await agentsOnline(workspaceId)) };
+    }), light);
+    on(socket, 'chat:sync', VisitorChatSyncSchema, wrap((p) => chat.visitorSync(key, p.after)), light);
+    on(socket, 'chat:send', VisitorChatSendSchema, wrap(async (p) => {
+      const online = (await agentsOnline(workspaceId)).length > 0;
+      const r = await chat.visitorSend(ctx(), p, online);
+      return { message: r.message };
+    }), messages);
+    on(socket, 'chat:request-call', ChatRequestCallSchema, wrap(async (p) => ({ message: (await chat.visitorRequestCall(ctx(), p)).message })), messages);
+    on(socket, 'chat:read', VisitorChatReadSchema, wrap(async (p) => {
+      await chat.visitorRead(ctx(), p.seq);
+      return {};
+    }), light);
+    on(socket, 'chat:typing', VisitorChatTypingSchema, wrap(async (p) => {
+      const c = await chat.visitorConversation(key);
+      if (!c) return {};
+      const settings = await chat.settings(siteId);
+      typingRoutes.set(`${c.summary.id}\nvisitor`, { workspaceId, browser: browserRoom(siteId, tokenId) });
+      // Sneak peek only where the site allows it: otherwise the draft is dropped here.
+      typing.set(c.summary.id, 'visitor', p.typing, settings.sneakPeek && p.typing ? (p.text ?? '').slice(0, 500) : undefined);
+      return {};
+    }), { limiter: consume(visitorTyping, who), onError });
+  };
+
+  // ---- agents ----
+  const onAgentConnection = (socket: AgentSocket): void => {
+    const { userId, name } = socket.data;
+    const onError = (err: unknown) => d.log('agent chat event failed', err);
+    const opts = { limiter: tokenBucket(20, 60), onError };
+    let workspaces: Promise<string[]> = chat.workspacesOf(userId);
+    const ctx = async (): Promise<AgentContext> => ({ userId, name, workspaceIds: await workspaces });
+    const me: AgentBrief = { id: userId, name, initials: initialsOf(name) };
+
+    workspaces.then(
+      async (ids) => {
+        await socket.join(ids.map(workspaceRoom));
+        for (const id of ids) announceAgents(id);
+      },
+      (err) => {
+        d.log('agent workspaces lookup failed', err);
+        workspaces = Promise.resolve([]);
+      },
+    );
+    socket.on('disconnect', () => {
+      void workspaces.then((ids) => ids.forEach(announceAgents));
+    });
+
+    on(socket, 'chat:list', InboxFilterSchema, wrap(async (f) => chat.list(await ctx(), f)), opts);
+    on(socket, 'chat:sync', AgentChatSyncSchema, wrap(async (p) => chat.agentSync(await ctx(), p.conversationId, p.after)), opts);
+    on(socket, 'chat:start', VisitorRefSchema, wrap(async (p) => {
+      const site = await d.sites.getForUser(userId, p.siteId);
+      if (!site) throw new ClientError('not_found', 'no such site');
+      // The browser(s) the visitor is on now: their conversation is the one of that token.
+      const sockets = await d.visitorNsp.in(visitorRoom(p.siteId, p.visitorId)).fetchSockets();
+      const tokenIds = [...new Set(sockets.map((s) => s.data.tokenId))];
+      return { conversation: await chat.agentStart(await ctx(), { siteId: site.id, workspaceId: site.workspaceId }, p.visitorId, tokenIds) };
+    }), opts);
+    on(socket, 'chat:send', AgentChatSendSchema, wrap(async (p) => {
+      const r = await chat.agentSend(await ctx(), p.conversationId, { id: p.id, text: p.text });
+      return { message: r.message, conversation: r.conversation.summary };
+    }), opts);
+    on(socket, 'chat:read', AgentChatReadSchema, wrap(async (p) => {
+      await chat.agentRead(await ctx(), p.conversationId, p.seq);
+      return {};
+    }), opts);
+    on(socket, 'chat:typing', AgentChatTypingSchema, wrap(async (p) => {
+      const c = await chat.forAgent(await ctx(), p.conversationId);
+      const party = `agent:${userId}`;
+      typingRoutes.set(`${c.summary.id}\n${party}`, { workspaceId: c.workspaceId, browser: browserRoom(c.visitor.siteId, c.visitor.tokenId), agent: me, agentSocket: socket.id });
+      typing.set(c.summary.id, party, p.typing);
+      return {};
+    }), opts);
+    on(socket, 'chat:close', ConversationRefSchema, wrap(async (p) => ({ conversation: await chat.agentSetStatus(await ctx(), p.conversationId, 'closed', randomUUID()) })), opts);
+    on(socket, 'chat:reopen', ConversationRefSchema, wrap(async (p) => ({ conversation: await chat.agentSetStatus(await ctx(), p.conversationId, 'open', randomUUID()) })), opts);
+  };
+
+  const onIdentify = (socket: VisitorSocket, who: { name?: string; email?: string }): void => {
+    const { siteId, visitorId, tokenId } = socket.data;
+    chat.setVisitorIdentity({ siteId, visitorId, tokenId }, who).catch((err) => d.log('conversation identity update failed', err));
+  };
+
+  return {
+    onVisitorConnection,
+    onAgentConnection,
+    onIdentify,
+    close: () => typing.close(),
+  };
+}
