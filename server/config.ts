@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   CHAT_VISITOR_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Typing events one visitor may send a minute. */
   CHAT_VISITOR_TYPING_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  /** Chat events one dashboard connection may send a second. */
+  CHAT_AGENT_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Demo customer website; 0 picks a free port, "off" disables it. */
   DEMO_PORT: z.string().default('4000'),
   NODE_ENV: z.string().default('production'),
@@ -64,7 +66,7 @@ export interface Config {
   flushMs: number;
   demoPort: number | null;
   calls: CallConfig;
-  chat: { visitorMessagesPerMinute: number; visitorTypingPerMinute: number };
+  chat: { visitorMessagesPerMinute: number; visitorTypingPerMinute: number; agentEventsPerSecond: number };
   mail: { smtpUrl: string | undefined; from: string };
 }
 
@@ -94,7 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graceMs: e.PRESENCE_GRACE_MS,
     flushMs: e.PRESENCE_FLUSH_MS,
     demoPort: e.DEMO_PORT === 'off' ? null : Number(e.DEMO_PORT),
-    chat: { visitorMessagesPerMinute: e.CHAT_VISITOR_MESSAGES_PER_MINUTE, visitorTypingPerMinute: e.CHAT_VISITOR_TYPING_PER_MINUTE },
+    chat: { visitorMessagesPerMinute: e.CHAT_VISITOR_MESSAGES_PER_MINUTE, visitorTypingPerMinute: e.CHAT_VISITOR_TYPING_PER_MINUTE, agentEventsPerSecond: e.CHAT_AGENT_EVENTS_PER_SECOND },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     calls: {
       ringTimeoutMs: e.CALL_RING_TIMEOUT_MS,

@@ -44,6 +44,8 @@ export interface ChatLimits {
   visitorMessagesPerMinute: number;
   /** Typing events a visitor may send a minute. */
   visitorTypingPerMinute: number;
+  /** Chat events one dashboard socket may send a second (bursts of three times that). */
+  agentEventsPerSecond: number;
 }
 
 export interface ChatTransportDeps {
@@ -203,7 +205,7 @@ export function createChatTransport(d: ChatTransportDeps) {
   const onAgentConnection = (socket: AgentSocket): void => {
     const { userId, name } = socket.data;
     const onError = (err: unknown) => d.log('agent chat event failed', err);
-    const opts = { limiter: tokenBucket(20, 60), onError };
+    const opts = { limiter: tokenBucket(d.limits.agentEventsPerSecond, d.limits.agentEventsPerSecond * 3), onError };
     let workspaces: Promise<string[]> = chat.workspacesOf(userId);
     const ctx = async (): Promise<AgentContext> => ({ userId, name, workspaceIds: await workspaces });
     const me: AgentBrief = { id: userId, name, initials: initialsOf(name) };
