@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../drizzle/db';
 import type { Porchlight } from '../../server/main';
-import type { CallEnd, CallInvite, CallSignal, PresenceDiff } from '../../server/protocol';
+import type { CallEnd, CallInvite, CallSignal, ChatMessage, ConversationSummary, PresenceDiff } from '../../server/protocol';
 import { workspaceMember } from '../../drizzle/schema';
 import { freshPostgres } from '../support/db';
 import { agentSocket, connected, handshake, nextEvent, signUp, startTestServer, visitorSocket, type AgentSocket } from '../support/server';
@@ -150,5 +150,49 @@ describe.skipIf(!ready)('two processes over Redis and PostgreSQL', () => {
       expect(invites).toBe(1);
       for (const s of [onA, onB, visitor]) s.disconnect();
     }
+  });
+
+  it('chat across processes: a visitor on A and agents on B talk live, the row on A shows it, who is online counts both processes, and a visitor back on B replays what they missed', async () => {
+    const [a, b] = servers as [Porchlight, Porchlight];
+    const owner = await signUp(a.url, 'Chat Owner');
+    const site = await a.services.sites.create(owner.userId, { name: 'Chat Shop', allowedOrigins: ['https://shop.example'] });
+    const track = <T extends { disconnect(): void }>(x: T) => (sockets.push(x), x);
+    const auth = handshake();
+    const visitor = track(visitorSocket(a.url, { key: site.publicKey, auth }));
+    const token = nextEvent<{ token: string }>(visitor, 'visitor:token');
+    await connected(visitor);
+    const agent: AgentSocket = track(agentSocket(b.url, owner.cookie));
+    await connected(agent);
+    await new Promise((r) => setTimeout(r, 150)); // the agent joins its workspace room
+    expect(await agent.emitWithAck('site:watch', { siteId: site.id })).toMatchObject({ ok: true });
+
+    // The agent connected to B counts as online for the visitor on A.
+    const hello = await visitor.emitWithAck('chat:hello', {});
+    if (!hello.ok) throw new Error(hello.code);
+    expect(hello.chat.agents.map((x) => x.name)).toEqual(['Chat Owner']);
+
+    const atAgent = nextEvent<{ message: ChatMessage; conversation: ConversationSummary }>(agent, 'chat:message');
+    const row = nextEvent<PresenceDiff>(agent, 'presence:diff', (d) => d.upserts.some((u) => u.id === auth.visitorId && u.chat?.unread === 1));
+    const sent = await visitor.emitWithAck('chat:send', { id: 'cluster-msg-1', text: 'hello from A' });
+    if (!sent.ok) throw new Error(sent.code);
+    const got = await atAgent;
+    expect(got.message).toEqual(sent.message);
+    await row; // the visitor's row lives on A; the chat state reached it from B's process too
+
+    const reply = nextEvent<ChatMessage>(visitor, 'chat:message', (m) => m.from === 'agent');
+    const r = await agent.emitWithAck('chat:send', { conversationId: got.conversation.id, id: 'cluster-msg-2', text: 'hello from B' });
+    expect(r.ok).toBe(true);
+    expect((await reply).text).toBe('hello from B');
+    const assigned = nextEvent<PresenceDiff>(agent, 'presence:diff', (d) => d.upserts.some((u) => u.id === auth.visitorId && u.chat?.assigneeName === 'Chat Owner'));
+    await assigned;
+
+    // The visitor goes away; the agent writes; the visitor's next page lands on B and replays.
+    visitor.disconnect();
+    expect((await agent.emitWithAck('chat:send', { conversationId: got.conversation.id, id: 'cluster-msg-3', text: 'are you still there?' })).ok).toBe(true);
+    const back = track(visitorSocket(b.url, { key: site.publicKey, auth: { ...auth, token: (await token).token } }));
+    await connected(back);
+    const page = await back.emitWithAck('chat:sync', { after: 2 });
+    if (!page.ok) throw new Error(page.code);
+    expect(page.messages.map((m) => [m.seq, m.text])).toEqual([[3, 'are you still there?']]);
   });
 });
