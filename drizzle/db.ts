@@ -21,23 +21,25 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite data folder; absent means in memory (tests). */
   dataDir?: string;
+  /** Where connection trouble is reported (the server's logger). */
+  log?: (msg: string) => void;
 }
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  if (opts.url) return openPostgres(opts.url);
+  if (opts.url) return openPostgres(opts.url, opts.log ?? ((m) => process.stderr.write(`${m}\n`)));
   return openPglite(opts.dataDir);
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, log: (msg: string) => void): Promise<Database> {
   const { Pool } = (await import('pg')).default;
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const pool = new Pool({ connectionString: url, max: 10 });
   // An idle client's connection can drop (PostgreSQL restarts, admin terminates it). Without a
   // listener that 'error' would crash the process; the pool replaces the client on next use.
-  pool.on('error', (err) => console.error(`[porchlight] PostgreSQL connection lost: ${err.message}`));
+  pool.on('error', (err) => log(`PostgreSQL connection lost: ${err.message}`));
   const db = drizzle({ client: pool, schema });
   await migrate(db, { migrationsFolder });
   return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };

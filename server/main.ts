@@ -93,7 +93,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       await sites.createWorkspaceFor(u.id, `${u.name}'s workspace`);
     },
   });
-  const country = await openCountryLookup();
+  const country = await openCountryLookup(log);
 
   const { io, visitors: visitorNsp, agents: agentNsp } = createIo(httpServer, {
     // Sockets are not protected by CORS: the real gate is allowRequest plus namespace middleware.

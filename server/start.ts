@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../drizzle/db';
 import { newestMtime } from './build-freshness';
 import { loadConfig } from './config';
+import { createLogger, logFn } from './log';
 import { startDemoSite } from './demo/demo-site';
 import { seedDemo, DEMO_ACCOUNT } from './demo/seed';
 import { startPorchlight } from './main';
@@ -26,10 +27,13 @@ function buildIfNeeded(): void {
   if (r.status !== 0) throw new Error('build failed');
 }
 
+const logger = createLogger();
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  const log = logFn(logger);
   if (!process.env.SKIP_BUILD) buildIfNeeded();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite') });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite'), log: (m) => logger.warn(m) });
 
   const { default: next } = await import('next');
   const app = next({ dev, dir: root, hostname: 'localhost', port: config.port });
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
     nextHandler: app.getRequestHandler(),
     nextUpgrade: dev ? app.getUpgradeHandler() : undefined,
     snippetDir: path.join(root, 'embed-snippet', 'dist'),
+    log,
   });
 
   let demo: Awaited<ReturnType<typeof startDemoSite>> | null = null;
@@ -83,6 +88,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`[porchlight] failed to start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+  logger.fatal({ err }, `failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  // pino writes asynchronously: give it a moment before exiting.
+  setTimeout(() => process.exit(1), 100);
 });

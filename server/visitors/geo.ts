@@ -9,13 +9,13 @@ type CountryRecord = Response & { country_code?: string; country?: { iso_code?: 
 
 export type CountryLookup = (ip: string | undefined) => string | null;
 
-export async function openCountryLookup(file = process.env.GEOIP_MMDB): Promise<CountryLookup> {
+export async function openCountryLookup(log: (msg: string) => void, file = process.env.GEOIP_MMDB): Promise<CountryLookup> {
   const path = file ?? createRequire(import.meta.url).resolve('@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb');
   let reader: Reader<CountryRecord>;
   try {
     reader = await maxmind.open<CountryRecord>(path, { cache: { max: 10_000 } });
   } catch (err) {
-    console.warn(`[porchlight] country lookup disabled: ${(err as Error).message}`);
+    log(`country lookup disabled: ${(err as Error).message}`);
     return () => null;
   }
   return (ip) => {
