@@ -104,6 +104,14 @@ describe.each(testDatabases())('security ($name)', (kind) => {
       const raw = v as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<unknown> } };
       // No such handler on /visitor: the call goes unanswered rather than leaking anything.
       await expect(raw.timeout(300).emitWithAck('site:watch', { siteId: siteA.id })).rejects.toThrow();
+      // Nor the agents' chat events (the inbox, another conversation, closing or starting chats).
+      for (const [event, payload] of [
+        ['chat:list', {}],
+        ['chat:start', { siteId: siteA.id, visitorId: 'someone-else-123' }],
+        ['chat:close', { conversationId: '00000000-0000-4000-8000-000000000000' }],
+      ] as const) {
+        await expect(raw.timeout(300).emitWithAck(event, payload), event).rejects.toThrow();
+      }
       // A visitor connection (site key, visitor origin) asking for /agent is refused.
       const sneaky = track(
         connect(`${server.url}/agent`, { query: { k: siteA.publicKey }, transports: ['websocket'], extraHeaders: { origin: 'https://a.example' }, reconnection: false, forceNew: true }),
