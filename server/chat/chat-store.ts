@@ -76,6 +76,9 @@ export class ChatStore {
 
   /** The visitor's conversation, created (empty) if they have none. */
   async ensureForVisitor(v: VisitorKey, now: Date, who: { name?: string | null; email?: string | null } = {}): Promise<{ conversation: StoredConversation; created: boolean }> {
+    // Almost always it exists already: one read, no write.
+    const existing = await this.forVisitor(v);
+    if (existing) return { conversation: existing, created: false };
     const inserted = await this.db
       .insert(conversation)
       .values({ id: crypto.randomUUID(), siteId: v.siteId, visitorKey: v.visitorId, visitorToken: v.tokenId, visitorName: who.name ?? null, visitorEmail: who.email ?? null, createdAt: now, updatedAt: now })
@@ -108,8 +111,10 @@ export class ChatStore {
     try {
       const message = await this.db.transaction(async (tx) => {
         const iso = now.toISOString();
+        // A visitor's request for a call waits for an answer like a message of theirs does.
+        const fromVisitor = m.from === 'visitor' || m.event === 'call_requested';
         const counters: Record<string, SQL | number | null | Date | string | boolean | undefined> =
-          m.from === 'visitor'
+          fromVisitor
             ? {
                 agentUnread: sql`${conversation.agentUnread} + 1`,
                 waitingSince: sql`coalesce(${conversation.waitingSince}, ${iso}::timestamptz)`,
@@ -240,7 +245,8 @@ export class ChatStore {
   async setStatus(conversationId: string, status: 'open' | 'closed', now: Date): Promise<void> {
     await this.db
       .update(conversation)
-      .set({ status, closedAt: status === 'closed' ? now : null, updatedAt: now, ...(status === 'closed' ? { waitingSince: null } : {}) })
+      // Closing is done with it: nothing in it is waiting or unread any more.
+      .set({ status, closedAt: status === 'closed' ? now : null, updatedAt: now, ...(status === 'closed' ? { waitingSince: null, agentUnread: 0, agentReadSeq: sql`${conversation.lastSeq}` } : {}) })
       .where(eq(conversation.id, conversationId));
   }
 

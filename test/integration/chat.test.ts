@@ -276,7 +276,8 @@ describe.each(testDatabases())('chat ($name)', (kind) => {
     const { message } = await send(v.s, 'thanks, that is all');
     const conversationId = message.conversationId;
     const closed = await must(ask<{ conversation: ConversationSummary }>(a, 'chat:close', { conversationId }));
-    expect(closed.conversation.status).toBe('closed');
+    // Closed is done: nothing waiting, nothing unread.
+    expect(closed.conversation).toMatchObject({ status: 'closed', waiting: false, unread: 0 });
     const page = await must(ask<ChatPage>(a, 'chat:sync', { conversationId, after: 0 }));
     expect(page.messages.at(-1)).toMatchObject({ from: 'system', event: 'closed', agent: { name: 'Ana Lima' } });
     const closedList = await must(ask<{ conversations: ConversationSummary[] }>(a, 'chat:list', { status: 'closed' }));
@@ -299,6 +300,10 @@ describe.each(testDatabases())('chat ($name)', (kind) => {
     expect((await arrives).text).toBe('Need a hand choosing a lamp?');
     // It is the visitor's own conversation: they can read it from the widget.
     expect((await must(ask<{ chat: VisitorChatInfo }>(v.s, 'chat:hello', {}))).chat.conversationId).toBe(started.conversation.id);
+    // A request for a call waits for an answer and counts as unread, like a message.
+    const asked = nextEvent<{ message: ChatMessage; conversation: ConversationSummary }>(a, 'chat:message', (p) => p.message.event === 'call_requested');
+    await must(ask(v.s, 'chat:request-call', { id: randomUUID() }));
+    expect((await asked).conversation).toMatchObject({ waiting: true, unread: 1 });
     // Starting again returns the same conversation; an offline visitor cannot be started.
     expect((await must(ask<{ conversation: ConversationSummary }>(a, 'chat:start', { siteId: site.id, visitorId: v.auth.visitorId }))).conversation.id).toBe(started.conversation.id);
     expect(await ask(a, 'chat:start', { siteId: site.id, visitorId: 'nobody-online-here' })).toMatchObject({ ok: false, code: 'not_found' });
