@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import './globals.css';
+import './chat/chat.css';
 
 export const metadata: Metadata = {
   title: { default: 'Porchlight', template: '%s · Porchlight' },

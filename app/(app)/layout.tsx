@@ -3,6 +3,7 @@ import { services } from '../../server/services';
 import { initialsOf } from '../../server/initials';
 import { Brand } from '../components/brand';
 import { CallProvider } from '../call/call-provider';
+import { ChatProvider } from '../chat/chat-provider';
 import { LogoutButton } from '../components/logout-button';
 import { NavLinks, type NavItem } from '../components/nav-links';
 import { AgentSocketProvider } from '../lib/agent-socket';
@@ -18,35 +19,38 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const sites = await services().sites.listForUser(user.id);
   const items: NavItem[] = [
     { href: '/sites', label: 'All sites' },
+    { href: '/conversations', label: 'Conversations', prefix: true, badge: 'chat' },
     { href: '/calls', label: 'Calls' },
     ...sites.slice(0, MAX_SITES_IN_NAV).map((s) => ({ href: `/sites/${s.id}`, label: s.name, prefix: true })),
   ];
   const initials = initialsOf(user.name || user.email);
-  // One /agent socket per tab, and the agent's call on it, for every page of the shell: a call
-  // goes on while the agent moves between dashboard pages.
+  // One /agent socket per tab, and the agent's call and chat on it, for every page of the shell:
+  // a call goes on, and new messages still chime, while the agent moves between dashboard pages.
   return (
     <AgentSocketProvider>
       <CallProvider>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="topbar">
-          <Brand />
-          <NavLinks items={items} className="topnav" />
-          <div className="user-menu">
-            <span className="avatar" aria-hidden="true">
-              {initials}
-            </span>
-            <span className="who">
-              <strong>{user.name}</strong>
-              <span>{user.email}</span>
-            </span>
-            <LogoutButton />
-          </div>
-        </header>
-        <main id="main" className="app-main">
-          {children}
-        </main>
+        <ChatProvider me={{ id: user.id, name: user.name || user.email }}>
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header className="topbar">
+            <Brand />
+            <NavLinks items={items} className="topnav" />
+            <div className="user-menu">
+              <span className="avatar" aria-hidden="true">
+                {initials}
+              </span>
+              <span className="who">
+                <strong>{user.name}</strong>
+                <span>{user.email}</span>
+              </span>
+              <LogoutButton />
+            </div>
+          </header>
+          <main id="main" className="app-main">
+            {children}
+          </main>
+        </ChatProvider>
       </CallProvider>
     </AgentSocketProvider>
   );

@@ -1,6 +1,6 @@
 'use client';
 // Buttons that start a call with a visitor: one per row of the live table, two in the visitor panel.
-import type { KeyboardEvent, MouseEvent } from 'react';
+import type { KeyboardEvent, MouseEvent, ReactNode } from 'react';
 import type { LiveVisitor } from '../../server/protocol';
 import { displayName } from '../live/format';
 import { useCallActions } from './call-provider';
@@ -49,10 +49,10 @@ export function RowCallButton({ siteId, visitor }: { siteId: string; visitor: Li
   );
 }
 
-/** "Video call" and "Audio call" in the visitor panel. */
-export function PanelCallButtons({ siteId, visitor, online }: { siteId: string; visitor: LiveVisitor; online: boolean }) {
+/** "Video call" and "Audio call" in the visitor panel (and `children`, more buttons on the same line). */
+export function PanelCallButtons({ siteId, visitor, online, children }: { siteId: string; visitor: Pick<LiveVisitor, 'id' | 'identity' | 'call'>; online: boolean; children?: ReactNode }) {
   const calls = useCallActions();
-  if (!calls) return null;
+  if (!calls) return children ? <div className="panel-calls">{children}</div> : null;
   const label = visitorLabel(visitor);
   const blocked = callBlockedReason(visitor, calls.busy, online);
   const start = (video: boolean) => calls.startCall({ siteId, visitorId: visitor.id, label, video });
@@ -64,6 +64,7 @@ export function PanelCallButtons({ siteId, visitor, online }: { siteId: string; 
       <button type="button" className="btn btn-sm" disabled={!!blocked} title={blocked ?? `Audio call ${label}`} onClick={() => start(false)} data-testid="panel-call-audio">
         <PhoneIcon /> Audio call
       </button>
+      {children}
     </div>
   );
 }

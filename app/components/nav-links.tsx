@@ -1,12 +1,16 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { useUnreadTotal } from '../chat/chat-provider';
+import { badgeText } from '../chat/inbox';
 
 export interface NavItem {
   href: string;
   label: string;
   /** Also current for paths below href (e.g. a site's settings under the site). */
   prefix?: boolean;
+  /** A live count beside the label: 'chat' = unread chat messages. */
+  badge?: 'chat';
 }
 
 /** Links that mark the current page with aria-current (styled as selected). */
@@ -19,9 +23,22 @@ export function NavLinks({ items, className, linkClassName }: { items: NavItem[]
         return (
           <Link key={item.href} href={item.href} className={linkClassName} aria-current={current ? 'page' : undefined}>
             {item.label}
+            {item.badge === 'chat' && <UnreadBadge />}
           </Link>
         );
       })}
     </nav>
+  );
+}
+
+/** The unread chat messages beside "Conversations" (nothing when there are none). */
+function UnreadBadge() {
+  const text = badgeText(useUnreadTotal());
+  if (!text) return null;
+  return (
+    <span className="nav-badge">
+      <span className="sr-only">, unread messages: </span>
+      <span data-testid="nav-unread">{text}</span>
+    </span>
   );
 }

@@ -7,17 +7,23 @@ interface Props {
   siteId?: string;
   initialName?: string;
   initialOrigins?: string[];
+  /** The chat settings, shown when editing a site (a new site starts with the defaults). */
+  chat?: { greeting: string; sneakPeek: boolean };
   submitLabel: string;
 }
 
-type FieldErrors = { name?: string; allowedOrigins?: string };
+type FieldErrors = { name?: string; allowedOrigins?: string; chatGreeting?: string };
 
-/** Create or edit a site: name and allowed origins (one per line). Validated by the server. */
-export function SiteForm({ siteId, initialName = '', initialOrigins = [], submitLabel }: Props) {
+const GREETING_MAX = 500;
+
+/** Create or edit a site: name, allowed origins (one per line) and chat settings. Validated by the server. */
+export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, submitLabel }: Props) {
   const router = useRouter();
   const id = useId();
   const [name, setName] = useState(initialName);
   const [origins, setOrigins] = useState(initialOrigins.join('\n'));
+  const [greeting, setGreeting] = useState(chat?.greeting ?? '');
+  const [sneakPeek, setSneakPeek] = useState(chat?.sneakPeek ?? true);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -35,7 +41,8 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], submit
     const local: FieldErrors = {};
     if (!name.trim()) local.name = 'Name is required';
     if (allowedOrigins.length === 0) local.allowedOrigins = 'Add at least one allowed origin';
-    if (local.name || local.allowedOrigins) {
+    if (chat && greeting.trim().length > GREETING_MAX) local.chatGreeting = `The greeting is at most ${GREETING_MAX} characters`;
+    if (local.name || local.allowedOrigins || local.chatGreeting) {
       setErrors(local);
       setBusy(false);
       return;
@@ -44,10 +51,10 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], submit
       const res = await fetch(siteId ? `/api/sites/${siteId}` : '/api/sites', {
         method: siteId ? 'PATCH' : 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, allowedOrigins }),
+        body: JSON.stringify({ name, allowedOrigins, ...(chat ? { chatGreeting: greeting, chatSneakPeek: sneakPeek } : {}) }),
       });
       const body = (await res.json().catch(() => null)) as
-        | { ok: true; site: { id: string; allowedOrigins: string[] } }
+        | { ok: true; site: { id: string; allowedOrigins: string[]; chatGreeting: string } }
         | { ok: false; code: string; message: string; fields?: FieldErrors }
         | null;
       if (res.status === 401) {
@@ -63,6 +70,7 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], submit
       setErrors({});
       if (siteId) {
         setOrigins(body.site.allowedOrigins.join('\n')); // show them normalized
+        if (chat) setGreeting(body.site.chatGreeting);
         setSaved(true);
         setBusy(false);
         router.refresh();
@@ -124,6 +132,46 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], submit
           </span>
         )}
       </div>
+      {chat && (
+        <fieldset className="form-section" data-testid="chat-settings">
+          <legend>Chat</legend>
+          <div className="field">
+            <label className="label" htmlFor={`${id}-greeting`}>
+              Chat greeting
+            </label>
+            <textarea
+              id={`${id}-greeting`}
+              name="chatGreeting"
+              className="textarea textarea-prose"
+              value={greeting}
+              onChange={(e) => setGreeting(e.target.value)}
+              placeholder="Hi! Ask us anything, we usually answer in a few minutes."
+              rows={3}
+              maxLength={GREETING_MAX}
+              aria-invalid={!!errors.chatGreeting}
+              aria-describedby={`${id}-greeting-hint${errors.chatGreeting ? ` ${id}-greeting-error` : ''}`}
+            />
+            <span className="hint field-hint-row" id={`${id}-greeting-hint`}>
+              <span>The first line visitors read when they open the chat. Leave it empty for none.</span>
+              <span className="counter" data-testid="greeting-count">
+                {greeting.length} / {GREETING_MAX}
+              </span>
+            </span>
+            {errors.chatGreeting && (
+              <span className="field-error" id={`${id}-greeting-error`} role="alert">
+                {errors.chatGreeting}
+              </span>
+            )}
+          </div>
+          <label className="check" htmlFor={`${id}-sneak`}>
+            <input id={`${id}-sneak`} type="checkbox" name="chatSneakPeek" checked={sneakPeek} onChange={(e) => setSneakPeek(e.target.checked)} />
+            <span>
+              <strong>Sneak peek: let agents see what visitors type before they send it</strong>
+              <span className="hint">Answer faster: the visitor’s draft shows in the conversation, in italics, while they type.</span>
+            </span>
+          </label>
+        </fieldset>
+      )}
       {formError && (
         <div className="alert alert-error" role="alert">
           {formError}

@@ -131,6 +131,8 @@ export function parseSiteInput(body: unknown): z.output<typeof SiteInputSchema> 
   }
   if (fields.name?.startsWith('Invalid input')) fields.name = 'Name is required';
   if (fields.allowedOrigins?.startsWith('Invalid input')) fields.allowedOrigins = 'Add at least one allowed origin';
+  if (fields.chatGreeting?.startsWith('Invalid input') || fields.chatGreeting?.startsWith('Too big')) fields.chatGreeting = 'The greeting is at most 500 characters';
+  if (fields.chatSneakPeek) fields.chatSneakPeek = 'Sneak peek is on or off';
   const message = Object.values(fields)[0] ?? 'Invalid site.';
   throw new HttpError('bad_request', message, 400, fields);
 }

@@ -6,6 +6,8 @@ export interface SiteJson {
   name: string;
   publicKey: string;
   allowedOrigins: string[];
+  chatGreeting: string;
+  chatSneakPeek: boolean;
   createdAt: string;
 }
 
@@ -15,6 +17,8 @@ export function siteJson(s: SiteRecord): SiteJson {
     name: s.name,
     publicKey: s.publicKey,
     allowedOrigins: [...s.allowedOrigins],
+    chatGreeting: s.chatGreeting,
+    chatSneakPeek: s.chatSneakPeek,
     createdAt: new Date(s.createdAt).toISOString(),
   };
 }

@@ -1,10 +1,12 @@
 'use client';
-// The visitor panel: who they are, where they are now, this visit's trail, past visits.
-// Live fields come from the store; the trail and history from `visitor:details`.
-import { useEffect, useRef, useState } from 'react';
+// The visitor panel: who they are, where they are now, this visit's trail, past visits. The
+// profile (VisitorProfile) is shared: the live page shows it in a side sheet, the inbox beside a
+// conversation. Live fields come from the store; the trail and history from `visitor:details`.
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CallRecord, LiveVisitor, VisitorDetails } from '../../server/protocol';
 import { initialsOf } from '../../server/initials';
 import { PanelCallButtons } from '../call/call-buttons';
+import { PanelChatButton } from '../chat/chat-buttons';
 import { OUTCOME_LABEL } from '../call/call-state';
 import {
   DEVICE_LABEL,
@@ -36,14 +38,8 @@ interface Props {
 
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ok'; details: VisitorDetails };
 
+/** The live page's visitor panel: the profile in a side sheet that Escape closes. */
 export function DetailPanel({ siteId, visitor: v, online, now, requestDetails, onClose }: Props) {
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
-
-  // Focus moves into the panel when it opens on another visitor; Escape closes it.
-  useEffect(() => {
-    headingRef.current?.focus();
-  }, [v.id]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && !e.defaultPrevented) onClose();
@@ -52,13 +48,64 @@ export function DetailPanel({ siteId, visitor: v, online, now, requestDetails, o
     return () => document.removeEventListener('keydown', onKey);
   }, [onClose]);
 
+  return (
+    <aside className="panel" aria-labelledby="panel-title" data-testid="visitor-panel">
+      <VisitorProfile
+        visitorId={v.id}
+        visitor={v}
+        online={online}
+        now={now}
+        requestDetails={requestDetails}
+        onClose={onClose}
+        actions={
+          <PanelCallButtons siteId={siteId} visitor={v} online={online}>
+            <PanelChatButton siteId={siteId} visitor={v} online={online} />
+          </PanelCallButtons>
+        }
+      />
+    </aside>
+  );
+}
+
+interface ProfileProps {
+  visitorId: string;
+  /** Their live row; null when they are not on the site now (and were not seen since the page opened). */
+  visitor: LiveVisitor | null;
+  online: boolean;
+  /** Server time now. */
+  now: number;
+  requestDetails: (visitorId: string) => Promise<DetailsResult>;
+  /** Shows a close button in the header. */
+  onClose?: () => void;
+  /** Buttons under the name (call, chat). */
+  actions?: ReactNode;
+  /** The name to show for an anonymous visitor (the inbox's friendly name). */
+  fallbackName?: string;
+  /** Moves focus to the name when the visitor changes (the live page's panel). */
+  focusOnOpen?: boolean;
+}
+
+/**
+ * Who a visitor is, where they are now, this visit's trail, their device, source, calls and past
+ * visits. Live fields come from their row; the trail and history from `visitor:details`. Used by
+ * the live page's panel and beside a conversation.
+ */
+export function VisitorProfile({ visitorId, visitor: v, online, now, requestDetails, onClose, actions, fallbackName, focusOnOpen = true }: ProfileProps) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+
+  // Focus moves into the panel when it opens on another visitor.
+  useEffect(() => {
+    if (focusOnOpen) headingRef.current?.focus();
+  }, [visitorId, focusOnOpen]);
+
   // (Re)load the trail when the panel opens and whenever the visitor moves to another page.
   useEffect(() => {
     let cancelled = false;
-    setLoaded((cur) => (cur.state === 'ok' && cur.details.visitorId === v.id ? cur : { state: 'loading' }));
+    setLoaded((cur) => (cur.state === 'ok' && cur.details.visitorId === visitorId ? cur : { state: 'loading' }));
     const t = setTimeout(
       () => {
-        requestDetails(v.id).then((res) => {
+        requestDetails(visitorId).then((res) => {
           if (cancelled) return;
           setLoaded(res.ok ? { state: 'ok', details: res.details } : { state: 'error', message: 'Could not load this visitor’s history.' });
         });
@@ -70,110 +117,112 @@ export function DetailPanel({ siteId, visitor: v, online, now, requestDetails, o
       clearTimeout(t);
     };
     // A call starting or ending also changes the panel's list of calls.
-  }, [v.id, v.page.url, v.pagesViewed, v.call?.callId, v.call?.phase, online, requestDetails]);
+  }, [visitorId, v?.page.url, v?.pagesViewed, v?.call?.callId, v?.call?.phase, online, requestDetails]);
 
-  const details = loaded.state === 'ok' && loaded.details.visitorId === v.id ? loaded.details : null;
+  const details = loaded.state === 'ok' && loaded.details.visitorId === visitorId ? loaded.details : null;
   // Identity known from an earlier visit (stored) fills in what this visit has not sent yet.
-  const identity = details ? mergeIdentity(v, details) : v.identity;
+  const identity = details ? mergeIdentity(v?.identity, details) : (v?.identity ?? { attributes: {} });
   const name = displayName({ identity });
   const attributes = Object.entries(identity.attributes ?? {});
-  const href = safeHref(v.page.url);
-  const referrerHref = safeHref(v.referrer);
-  const utm = Object.entries(v.utm).filter(([, val]) => !!val);
+  const lastPage = !v && details ? (details.trail[details.trail.length - 1] ?? null) : null;
+  const lastVisit = !v && details ? (details.pastVisits[0] ?? null) : null;
+  const visitCount = v?.visitCount ?? details?.visitCount ?? 0;
 
   return (
-    <aside className="panel" aria-labelledby="panel-title" data-testid="visitor-panel">
+    <>
       <div className="panel-head">
         <span className="avatar" aria-hidden="true" style={{ width: 40, height: 40, fontSize: 14, background: name ? 'var(--primary)' : '#98a1b0' }}>
-          {initialsOf(name)}
+          {initialsOf(name || fallbackName || '?')}
         </span>
         <div className="who">
           <h2 id="panel-title" ref={headingRef} tabIndex={-1}>
-            {name ? clip(name, 80) : 'Anonymous visitor'}
+            {name ? clip(name, 80) : (fallbackName ?? 'Anonymous visitor')}
           </h2>
           {identity.email && identity.name && <div className="muted">{clip(identity.email, 80)}</div>}
           <div className="meta">
-            {online ? (
-              <span className={`badge status-${v.status}`}>
+            {online && v ? (
+              <span className={`badge status-${v.status}`} data-testid="visitor-online">
                 <span className={`dot dot-${v.status}`} aria-hidden="true" />
                 {STATUS_LABEL[v.status]}
               </span>
             ) : (
-              <span className="badge badge-warn">Left the site</span>
+              <span className="badge badge-warn" data-testid="visitor-offline">
+                {v ? 'Left the site' : 'Not on the site now'}
+              </span>
             )}
-            {v.visitCount > 1 ? <span className="badge badge-returning">Returning · {ordinal(v.visitCount)} visit</span> : <span className="badge badge-new">New visitor</span>}
-            {v.tabs > 1 && online && <span className="badge">{v.tabs} tabs open</span>}
-            {v.call && online && (
+            {visitCount > 1 ? <span className="badge badge-returning">Returning · {ordinal(visitCount)} visit</span> : visitCount === 1 ? <span className="badge badge-new">New visitor</span> : null}
+            {v && v.tabs > 1 && online && <span className="badge">{v.tabs} tabs open</span>}
+            {v?.call && online && (
               <span className={`badge call-tag call-tag-${v.call.phase}`}>
                 {v.call.phase === 'ringing' ? `Ringing (${clip(v.call.agentName, 40)})` : `In call with ${clip(v.call.agentName, 40)}`}
               </span>
             )}
           </div>
-          <PanelCallButtons siteId={siteId} visitor={v} online={online} />
+          {actions}
         </div>
-        <button type="button" className="btn btn-ghost btn-icon" onClick={onClose} aria-label="Close visitor details" data-testid="panel-close">
-          <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
-            <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" />
-          </svg>
-        </button>
+        {onClose && (
+          <button type="button" className="btn btn-ghost btn-icon" onClick={onClose} aria-label="Close visitor details" data-testid="panel-close">
+            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+              <path d="M4 4l8 8M12 4l-8 8" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" />
+            </svg>
+          </button>
+        )}
       </div>
 
       <div className="panel-body">
-        <section className="panel-section" aria-labelledby="p-now">
-          <h3 id="p-now">{online ? 'Now on' : 'Last seen on'}</h3>
-          <div className="current-page">
-            <div className="t">
-              {href ? (
-                <a href={href} target="_blank" rel="noopener noreferrer">
-                  {clip(v.page.title.trim() || v.page.path, 300)}
-                </a>
-              ) : (
-                clip(v.page.title.trim() || v.page.path, 300)
-              )}
-            </div>
-            <div className="u">{clip(v.page.url, 400)}</div>
-          </div>
-          <dl className="kv" style={{ marginTop: 12 }}>
-            <dt>Time on site</dt>
-            <dd className="num">{formatDuration(now - v.visitStartedAt)}</dd>
-            <dt>Pages this visit</dt>
-            <dd className="num">{v.pagesViewed}</dd>
-            <dt>Last activity</dt>
-            <dd>{formatAgo(now - v.lastActivityAt)}</dd>
-          </dl>
-        </section>
+        {v ? (
+          <NowOn v={v} online={online} now={now} />
+        ) : (
+          <section className="panel-section" aria-labelledby="p-now">
+            <h3 id="p-now">Last seen on</h3>
+            {loaded.state === 'loading' && <div className="skeleton" style={{ height: 48 }} />}
+            {details && (lastPage || lastVisit) ? (
+              <div className="current-page" data-testid="visitor-current-page">
+                <div className="t">{clip(lastPage ? lastPage.title.trim() || pathOf(lastPage.url) : pathOf(lastVisit!.landingUrl), 300)}</div>
+                <div className="u">{clip(lastPage ? lastPage.url : lastVisit!.landingUrl, 400)}</div>
+                <div className="muted" style={{ fontSize: 12, marginTop: 4 }}>
+                  {formatDate(lastPage ? lastPage.at : lastVisit!.lastSeenAt)}
+                </div>
+              </div>
+            ) : (
+              details && <p className="muted">No page views recorded.</p>
+            )}
+          </section>
+        )}
 
-        <section className="panel-section" aria-labelledby="p-trail">
-          <h3 id="p-trail">This visit</h3>
-          {loaded.state === 'loading' && <div className="skeleton" style={{ height: 60 }} />}
-          {loaded.state === 'error' && <p className="muted">{loaded.message}</p>}
-          {details && details.trail.length === 0 && <p className="muted">No page views recorded yet.</p>}
-          {details && details.trail.length > 0 && (
-            <ol className="trail" data-testid="visitor-trail">
-              {details.trail.map((p, i) => {
-                const next = details.trail[i + 1];
-                const last = i === details.trail.length - 1;
-                const spent = (next ? next.at : online ? now : v.lastActivityAt) - p.at;
-                return (
-                  <li key={`${p.at}-${i}`} className={last && online ? 'now' : undefined}>
-                    <div style={{ minWidth: 0 }}>
-                      <div className="t" title={p.title}>
-                        {clip(p.title.trim() || pathOf(p.url), 200)}
+        {(v || (details && details.trail.length > 0)) && (
+          <section className="panel-section" aria-labelledby="p-trail">
+            <h3 id="p-trail">This visit</h3>
+            {loaded.state === 'loading' && <div className="skeleton" style={{ height: 60 }} />}
+            {loaded.state === 'error' && <p className="muted">{loaded.message}</p>}
+            {details && details.trail.length === 0 && <p className="muted">No page views recorded yet.</p>}
+            {details && details.trail.length > 0 && (
+              <ol className="trail" data-testid="visitor-trail">
+                {details.trail.map((p, i) => {
+                  const next = details.trail[i + 1];
+                  const last = i === details.trail.length - 1;
+                  const spent = (next ? next.at : online ? now : (v?.lastActivityAt ?? p.at)) - p.at;
+                  return (
+                    <li key={`${p.at}-${i}`} className={last && online ? 'now' : undefined}>
+                      <div style={{ minWidth: 0 }}>
+                        <div className="t" title={p.title}>
+                          {clip(p.title.trim() || pathOf(p.url), 200)}
+                        </div>
+                        <div className="u" title={p.url}>
+                          {clip(pathOf(p.url), 200)}
+                        </div>
                       </div>
-                      <div className="u" title={p.url}>
-                        {clip(pathOf(p.url), 200)}
+                      <div className="at">
+                        <div>{formatClock(p.at)}</div>
+                        <div>{last && online ? `${formatDuration(spent)} so far` : formatDuration(spent)}</div>
                       </div>
-                    </div>
-                    <div className="at">
-                      <div>{formatClock(p.at)}</div>
-                      <div>{last && online ? `${formatDuration(spent)} so far` : formatDuration(spent)}</div>
-                    </div>
-                  </li>
-                );
-              })}
-            </ol>
-          )}
-        </section>
+                    </li>
+                  );
+                })}
+              </ol>
+            )}
+          </section>
+        )}
 
         <section className="panel-section" aria-labelledby="p-id">
           <h3 id="p-id">Identity &amp; attributes</h3>
@@ -207,55 +256,21 @@ export function DetailPanel({ siteId, visitor: v, online, now, requestDetails, o
           )}
         </section>
 
-        <section className="panel-section" aria-labelledby="p-src">
-          <h3 id="p-src">Source</h3>
-          <dl className="kv">
-            <dt>Source</dt>
-            <dd>{clip(v.source, 120)}</dd>
-            <dt>Referrer</dt>
-            <dd>
-              {referrerHref ? (
-                <a href={referrerHref} target="_blank" rel="noopener noreferrer" title={v.referrer}>
-                  {clip(hostOf(v.referrer) || v.referrer, 80)}
-                </a>
-              ) : (
-                <span className="muted">None (direct)</span>
-              )}
-            </dd>
-            {utm.map(([k, val]) => (
-              <FragmentPair key={k} k={`utm_${k}`} v={clip(String(val), 200)} />
-            ))}
-          </dl>
-        </section>
-
-        <section className="panel-section" aria-labelledby="p-dev">
-          <h3 id="p-dev">Device &amp; location</h3>
-          <dl className="kv">
-            <dt>Device</dt>
-            <dd>{DEVICE_LABEL[v.device.type] ?? v.device.type}</dd>
-            <dt>Browser</dt>
-            <dd>{clip(v.device.browser || 'Unknown', 80)}</dd>
-            <dt>OS</dt>
-            <dd>{clip(v.device.os || 'Unknown', 80)}</dd>
-            <dt>Country</dt>
-            <dd>
-              {v.country ? (
-                <>
-                  <span className="flag" aria-hidden="true">
-                    {flagOf(v.country)}
-                  </span>
-                  {countryName(v.country)}
-                </>
-              ) : (
-                <span className="muted">Unknown</span>
-              )}
-            </dd>
-            <dt>Language</dt>
-            <dd>{clip(v.language || '—', 40)}</dd>
-            <dt>Time zone</dt>
-            <dd>{clip(v.timeZone || '—', 64)}</dd>
-          </dl>
-        </section>
+        {v ? (
+          <SourceAndDevice v={v} />
+        ) : (
+          lastVisit && (
+            <section className="panel-section" aria-labelledby="p-src">
+              <h3 id="p-src">Source</h3>
+              <dl className="kv">
+                <dt>Source</dt>
+                <dd data-testid="visitor-source">{clip(lastVisit.source || 'direct', 120)}</dd>
+                <dt>Referrer</dt>
+                <dd>{lastVisit.referrer ? clip(hostOf(lastVisit.referrer) || lastVisit.referrer, 80) : <span className="muted">None (direct)</span>}</dd>
+              </dl>
+            </section>
+          )
+        )}
 
         <section className="panel-section" aria-labelledby="p-calls">
           <h3 id="p-calls">Calls</h3>
@@ -294,7 +309,94 @@ export function DetailPanel({ siteId, visitor: v, online, now, requestDetails, o
           )}
         </section>
       </div>
-    </aside>
+    </>
+  );
+}
+
+function NowOn({ v, online, now }: { v: LiveVisitor; online: boolean; now: number }) {
+  const href = safeHref(v.page.url);
+  return (
+    <section className="panel-section" aria-labelledby="p-now">
+      <h3 id="p-now">{online ? 'Now on' : 'Last seen on'}</h3>
+      <div className="current-page" data-testid="visitor-current-page">
+        <div className="t">
+          {href ? (
+            <a href={href} target="_blank" rel="noopener noreferrer">
+              {clip(v.page.title.trim() || v.page.path, 300)}
+            </a>
+          ) : (
+            clip(v.page.title.trim() || v.page.path, 300)
+          )}
+        </div>
+        <div className="u">{clip(v.page.url, 400)}</div>
+      </div>
+      <dl className="kv" style={{ marginTop: 12 }}>
+        <dt>Time on site</dt>
+        <dd className="num">{formatDuration(now - v.visitStartedAt)}</dd>
+        <dt>Pages this visit</dt>
+        <dd className="num">{v.pagesViewed}</dd>
+        <dt>Last activity</dt>
+        <dd>{formatAgo(now - v.lastActivityAt)}</dd>
+      </dl>
+    </section>
+  );
+}
+
+function SourceAndDevice({ v }: { v: LiveVisitor }) {
+  const referrerHref = safeHref(v.referrer);
+  const utm = Object.entries(v.utm).filter(([, val]) => !!val);
+  return (
+    <>
+      <section className="panel-section" aria-labelledby="p-src">
+        <h3 id="p-src">Source</h3>
+        <dl className="kv">
+          <dt>Source</dt>
+          <dd data-testid="visitor-source">{clip(v.source, 120)}</dd>
+          <dt>Referrer</dt>
+          <dd>
+            {referrerHref ? (
+              <a href={referrerHref} target="_blank" rel="noopener noreferrer" title={v.referrer}>
+                {clip(hostOf(v.referrer) || v.referrer, 80)}
+              </a>
+            ) : (
+              <span className="muted">None (direct)</span>
+            )}
+          </dd>
+          {utm.map(([k, val]) => (
+            <FragmentPair key={k} k={`utm_${k}`} v={clip(String(val), 200)} />
+          ))}
+        </dl>
+      </section>
+
+      <section className="panel-section" aria-labelledby="p-dev">
+        <h3 id="p-dev">Device &amp; location</h3>
+        <dl className="kv">
+          <dt>Device</dt>
+          <dd data-testid="visitor-device">{DEVICE_LABEL[v.device.type] ?? v.device.type}</dd>
+          <dt>Browser</dt>
+          <dd>{clip(v.device.browser || 'Unknown', 80)}</dd>
+          <dt>OS</dt>
+          <dd>{clip(v.device.os || 'Unknown', 80)}</dd>
+          <dt>Country</dt>
+          <dd>
+            {v.country ? (
+              <>
+                <span className="flag" aria-hidden="true">
+                  {flagOf(v.country)}
+                </span>
+                {countryName(v.country)}
+              </>
+            ) : (
+              <span className="muted">Unknown</span>
+            )}
+          </dd>
+          <dt>Language</dt>
+          <dd>{clip(v.language || '—', 40)}</dd>
+          <dt>Time zone</dt>
+          <dd>{clip(v.timeZone || '—', 64)}</dd>
+        </dl>
+      </section>
+    </>
   );
 }
 
@@ -329,11 +431,11 @@ function FragmentPair({ k, v }: { k: string; v: string }) {
   );
 }
 
-function mergeIdentity(v: LiveVisitor, d: VisitorDetails) {
+function mergeIdentity(live: LiveVisitor['identity'] | undefined, d: VisitorDetails): LiveVisitor['identity'] {
   return {
-    name: v.identity.name || d.identity.name,
-    email: v.identity.email || d.identity.email,
-    attributes: { ...d.identity.attributes, ...v.identity.attributes },
+    name: live?.name || d.identity.name,
+    email: live?.email || d.identity.email,
+    attributes: { ...d.identity.attributes, ...live?.attributes },
   };
 }
 

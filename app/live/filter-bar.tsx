@@ -2,7 +2,7 @@
 // The filter toolbar of the live table. Every control writes into the view (kept in the URL).
 import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import type { LiveVisitor, VisitorStatus } from '../../server/protocol';
-import { DEVICE_TYPES, UNKNOWN_COUNTRY, activeFilterCount, clearFilters, facetCounts, type ViewState } from './filters';
+import { DEVICE_TYPES, UNKNOWN_COUNTRY, activeFilterCount, chatMatches, clearFilters, facetCounts, type ViewState } from './filters';
 import { DEVICE_LABEL, STATUS_LABEL, countryName, flagOf } from './format';
 import { SearchIcon } from '../components/search-icon';
 
@@ -21,6 +21,10 @@ export function FilterBar({ view, onChange, visitors, children }: Props) {
   const devices = useMemo(() => new Map(facetCounts(visitors, 'device').map((d) => [d.value, d.count])), [visitors]);
   const active = activeFilterCount(view);
   const inCall = useMemo(() => visitors.reduce((n, v) => n + (v.call ? 1 : 0), 0), [visitors]);
+  const chats = useMemo(
+    () => visitors.reduce((n, v) => ({ unread: n.unread + (chatMatches(v, 'unread') ? 1 : 0), active: n.active + (chatMatches(v, 'active') ? 1 : 0) }), { unread: 0, active: 0 }),
+    [visitors],
+  );
 
   return (
     <div className="filters" role="search" aria-label="Filter visitors">
@@ -125,6 +129,18 @@ export function FilterBar({ view, onChange, visitors, children }: Props) {
             { value: '', label: 'Any call state' },
             { value: 'in-call', label: `In a call (${inCall})` },
             { value: 'none', label: 'Not in a call' },
+          ]}
+        />
+        <Select
+          label="Chat"
+          value={view.chat ?? ''}
+          onChange={(v) => set('chat', (v || null) as ViewState['chat'])}
+          testId="filter-chat"
+          options={[
+            { value: '', label: 'Any chat state' },
+            { value: 'unread', label: `Unread messages (${chats.unread})` },
+            { value: 'active', label: `Chatting (${chats.active})` },
+            { value: 'none', label: 'Not chatting' },
           ]}
         />
         <NumberFilter label="On site over" unit="min" value={view.timeOver} onChange={(n) => set('timeOver', n)} testId="filter-time" />

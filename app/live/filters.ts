@@ -10,6 +10,9 @@ export type SortDir = 'asc' | 'desc';
 const STATUSES: readonly VisitorStatus[] = ['active', 'idle', 'hidden'];
 export const CALL_FILTERS = ['in-call', 'none'] as const;
 export type CallFilter = (typeof CALL_FILTERS)[number];
+/** unread: a conversation with visitor messages no agent has read; active: an open conversation; none: no open conversation. */
+export const CHAT_FILTERS = ['unread', 'active', 'none'] as const;
+export type ChatFilter = (typeof CHAT_FILTERS)[number];
 export const DEVICE_TYPES: readonly Device['type'][] = ['desktop', 'mobile', 'tablet', 'tv', 'bot', 'other'];
 /** The country filter value for visitors whose country could not be determined. */
 export const UNKNOWN_COUNTRY = 'unknown';
@@ -29,6 +32,8 @@ export interface ViewState {
   identified: 'yes' | 'no' | null;
   /** In a call (ringing or talking) or not. */
   call: CallFilter | null;
+  /** Their conversation: unread messages, open, or none open. */
+  chat: ChatFilter | null;
   /** Time on site over N minutes. */
   timeOver: number | null;
   /** Pages viewed this visit over N. */
@@ -47,6 +52,7 @@ export const DEFAULT_VIEW: ViewState = Object.freeze({
   visitor: null,
   identified: null,
   call: null,
+  chat: null,
   timeOver: null,
   pagesOver: null,
   sort: 'time',
@@ -109,6 +115,7 @@ export function parseView(params: ParamSource): ViewState {
     visitor: oneOf(getParam(params, 'visitor'), ['new', 'returning'] as const),
     identified: oneOf(getParam(params, 'identified'), ['yes', 'no'] as const),
     call: oneOf(getParam(params, 'call'), CALL_FILTERS),
+    chat: oneOf(getParam(params, 'chat'), CHAT_FILTERS),
     timeOver: count(getParam(params, 'time_over')),
     pagesOver: count(getParam(params, 'pages_over')),
     sort,
@@ -128,6 +135,7 @@ export function serializeView(v: ViewState): string {
   if (v.visitor) p.set('visitor', v.visitor);
   if (v.identified) p.set('identified', v.identified);
   if (v.call) p.set('call', v.call);
+  if (v.chat) p.set('chat', v.chat);
   if (v.timeOver !== null) p.set('time_over', String(v.timeOver));
   if (v.pagesOver !== null) p.set('pages_over', String(v.pagesOver));
   if (v.sort !== DEFAULT_VIEW.sort || v.dir !== DEFAULT_VIEW.dir) {
@@ -149,6 +157,7 @@ export function activeFilterCount(v: ViewState): number {
     v.visitor !== null,
     v.identified !== null,
     v.call !== null,
+    v.chat !== null,
     v.timeOver !== null,
     v.pagesOver !== null,
   ].filter(Boolean).length;
@@ -216,6 +225,7 @@ export function matches(v: LiveVisitor, view: ViewState, now: number): boolean {
   if (view.identified === 'no' && isIdentified(v)) return false;
   if (view.call === 'in-call' && !v.call) return false;
   if (view.call === 'none' && v.call) return false;
+  if (view.chat && !chatMatches(v, view.chat)) return false;
   if (view.timeOver !== null && timeOnSite(v, now) <= view.timeOver * 60_000) return false;
   if (view.pagesOver !== null && v.pagesViewed <= view.pagesOver) return false;
   const q = view.q.trim().toLowerCase();
@@ -224,6 +234,19 @@ export function matches(v: LiveVisitor, view: ViewState, now: number): boolean {
     for (const word of q.split(/\s+/)) if (!h.includes(word)) return false;
   }
   return true;
+}
+
+/** Does the visitor's conversation state pass the chat filter? */
+export function chatMatches(v: Pick<LiveVisitor, 'chat'>, f: ChatFilter): boolean {
+  const open = !!v.chat && v.chat.status === 'open';
+  switch (f) {
+    case 'unread':
+      return !!v.chat && v.chat.unread > 0;
+    case 'active':
+      return open;
+    case 'none':
+      return !open;
+  }
 }
 
 const STATUS_RANK: Record<VisitorStatus, number> = { active: 0, idle: 1, hidden: 2 };

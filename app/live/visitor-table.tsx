@@ -7,7 +7,9 @@ import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type Row } 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { LiveVisitor } from '../../server/protocol';
-import { RowCallButton } from '../call/call-buttons';
+import { RowCallButton, visitorLabel } from '../call/call-buttons';
+import { RowChatButton } from '../chat/chat-buttons';
+import { chatStateOf } from '../chat/inbox';
 import type { SortKey, ViewState } from './filters';
 import { HIGHLIGHT_MS } from './live-store';
 import { DEVICE_LABEL, STATUS_LABEL, clip, countryName, deviceSummary, flagOf, formatDuration, hostOf, ordinal, safeHref } from './format';
@@ -134,7 +136,7 @@ export const COLUMNS: ColumnDef<LiveVisitor>[] = [
   {
     id: 'device',
     header: 'Device',
-    ...col({ width: 172 }),
+    ...col({ width: 164 }),
     cell: ({ row }) => {
       const d = row.original.device;
       return <TwoLine main={DEVICE_LABEL[d.type] ?? d.type} sub={deviceSummary(d)} title={`${DEVICE_LABEL[d.type] ?? d.type}\n${deviceSummary(d)}`} />;
@@ -156,7 +158,7 @@ export const COLUMNS: ColumnDef<LiveVisitor>[] = [
   {
     id: 'identity',
     header: 'Who',
-    ...col({ width: 186 }),
+    ...col({ width: 170 }),
     cell: ({ row }) => {
       const { name, email } = row.original.identity;
       const n = name?.trim();
@@ -167,21 +169,35 @@ export const COLUMNS: ColumnDef<LiveVisitor>[] = [
   },
   {
     id: 'call',
-    header: 'Call',
-    ...col({ width: 212, testId: 'row-call', className: 'cell-call', sortable: false }),
+    header: 'Call & chat',
+    ...col({ width: 236, testId: 'row-call', className: 'cell-call', sortable: false }),
     cell: ({ row, table }) => {
       const v = row.original;
+      const siteId = (table.options.meta as TableMeta).siteId;
       const agent = v.call ? clip(v.call.agentName, 40) : '';
+      const chat = chatStateOf(v.chat);
       return (
         <div className="call-cell">
-          {v.call && (
-            <TwoLine
-              title={v.call.phase === 'ringing' ? `${v.call.agentName} is calling this visitor` : `In a call with ${v.call.agentName}`}
-              main={<span className={`call-tag call-tag-${v.call.phase}`}>{v.call.phase === 'ringing' ? 'Ringing' : 'In call'}</span>}
-              sub={v.call.phase === 'ringing' ? `${agent} calling` : `with ${agent}`}
-            />
-          )}
-          <RowCallButton siteId={(table.options.meta as TableMeta).siteId} visitor={v} />
+          <div className="engage-state">
+            {v.call && (
+              <span
+                className={`call-tag call-tag-${v.call.phase}`}
+                title={v.call.phase === 'ringing' ? `${v.call.agentName} is calling this visitor` : `In a call with ${v.call.agentName}`}
+              >
+                {v.call.phase === 'ringing' ? `Ringing · ${agent}` : `In call · ${agent}`}
+              </span>
+            )}
+            {chat && (
+              <span className="chat-state" data-testid="row-chat" title={chat.text}>
+                <span className={`chat-tag chat-tag-${chat.tone}`}>{chat.tag}</span>
+                {chat.sub && !v.call && <span className="sub"> {chat.sub}</span>}
+              </span>
+            )}
+          </div>
+          <span className="row-actions">
+            <RowChatButton siteId={siteId} visitor={v} label={visitorLabel(v)} />
+            <RowCallButton siteId={siteId} visitor={v} />
+          </span>
         </div>
       );
     },

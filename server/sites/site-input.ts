@@ -1,6 +1,10 @@
-// Validation of the site form, shared by the HTTP handlers and the seed.
+// Validation of the site form, shared by the HTTP handlers and the seed. The chat settings are
+// optional: a request without them (creating a site, the seed, an API client) leaves them as they are.
 import { z } from 'zod';
 import { normalizeOrigin } from './origins';
+
+/** The longest chat greeting (characters). */
+export const CHAT_GREETING_MAX = 500;
 
 export const SiteInputSchema = z.object({
   name: z.string().trim().min(1, 'Name is required').max(80, 'Name is at most 80 characters'),
@@ -20,4 +24,14 @@ export const SiteInputSchema = z.object({
       }
       return out;
     }),
+  /** The chat panel's first line; empty means no greeting. */
+  chatGreeting: z
+    .string()
+    .max(2_000)
+    .transform((g) => g.replace(/\r\n?/g, '\n').trim())
+    .refine((g) => g.length <= CHAT_GREETING_MAX, `The greeting is at most ${CHAT_GREETING_MAX} characters`)
+    .optional(),
+  /** Agents see what visitors type before they send it. */
+  chatSneakPeek: z.boolean().optional(),
 });
+

@@ -11,12 +11,19 @@ export interface SiteRecord {
   name: string;
   publicKey: string;
   allowedOrigins: string[];
+  /** The chat panel's first line. */
+  chatGreeting: string;
+  /** Agents see what visitors type before they send it. */
+  chatSneakPeek: boolean;
   createdAt: Date;
 }
 
 export interface SiteInput {
   name: string;
   allowedOrigins: string[];
+  /** Left as it is (or the default, for a new site) when absent. */
+  chatGreeting?: string;
+  chatSneakPeek?: boolean;
 }
 
 /** What the socket handshake needs to know about a site key, cached in memory. */
@@ -80,6 +87,7 @@ export class SiteStore {
       name: input.name,
       publicKey: 'pk_' + randomBytes(12).toString('base64url'),
       allowedOrigins: input.allowedOrigins,
+      ...chatSettings(input),
     };
     const [row] = await this.db.insert(site).values(rec).returning(siteColumns);
     if (!row) throw new Error('site insert returned nothing');
@@ -91,7 +99,7 @@ export class SiteStore {
     if (!current) return null;
     const [row] = await this.db
       .update(site)
-      .set({ name: input.name, allowedOrigins: input.allowedOrigins, updatedAt: new Date() })
+      .set({ name: input.name, allowedOrigins: input.allowedOrigins, ...chatSettings(input), updatedAt: new Date() })
       .where(eq(site.id, siteId))
       .returning(siteColumns);
     this.byKey.delete(current.publicKey);
@@ -131,5 +139,15 @@ const siteColumns = {
   name: site.name,
   publicKey: site.publicKey,
   allowedOrigins: site.allowedOrigins,
+  chatGreeting: site.chatGreeting,
+  chatSneakPeek: site.chatSneakPeek,
   createdAt: site.createdAt,
 };
+
+/** The chat settings a form sent (absent ones are not written). */
+function chatSettings(input: SiteInput): { chatGreeting?: string; chatSneakPeek?: boolean } {
+  return {
+    ...(input.chatGreeting !== undefined ? { chatGreeting: input.chatGreeting } : {}),
+    ...(input.chatSneakPeek !== undefined ? { chatSneakPeek: input.chatSneakPeek } : {}),
+  };
+}

@@ -14,11 +14,17 @@ export default async function SiteSettingsPage({ params }: { params: Promise<{ i
           <div className="card-header">
             <div>
               <h2 id="settings-title">Site settings</h2>
-              <p>The name your team sees, and the origins allowed to report visitors.</p>
+              <p>The name your team sees, the origins allowed to report visitors, and how the chat greets them.</p>
             </div>
           </div>
           <div className="card-body">
-            <SiteForm siteId={site.id} initialName={site.name} initialOrigins={site.allowedOrigins} submitLabel="Save changes" />
+            <SiteForm
+              siteId={site.id}
+              initialName={site.name}
+              initialOrigins={site.allowedOrigins}
+              chat={{ greeting: site.chatGreeting, sneakPeek: site.chatSneakPeek }}
+              submitLabel="Save changes"
+            />
           </div>
         </section>
         <aside className="card" aria-labelledby="site-keys-title">
