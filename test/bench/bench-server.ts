@@ -3,8 +3,14 @@
 //               fresh PostgreSQL database when DATABASE_URL is set), with one agent account and site.
 //   baseline:   a bare socket.io server with the same engine settings whose /visitor namespace
 //               accepts every connection and does nothing else.
+//   relay:      the baseline plus a chat relay (chat benchmark): a visitor socket whose handshake
+//               names a `relayRoom` joins that room, agent sockets join one room, and `chat:send`
+//               is acknowledged and relayed with the same fan-out as Porchlight's chat (a visitor's
+//               message to every agent, an agent's message to the visitor's room and every agent),
+//               with nothing stored.
 // It answers the orchestrator over IPC (gc, memory, event-loop lag, flush/history timings).
-// Started by presence-bench.ts; not meant to be run by hand.
+// Started by presence-bench.ts and chat-bench.ts; not meant to be run by hand. BENCH_CHAT=1 adds the
+// chat benchmark's instrumentation (server time per chat:send) and its 'add-agents' request.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -13,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server as SocketServer } from 'socket.io';
-import { exitWithParent, lagMonitor, notifyParent, serveParent, summarize, wall } from './bench-shared';
+import { exitWithParent, gcMonitor, lagMonitor, stallMonitor, notifyParent, serveParent, summarize, wall } from './bench-shared';
 
 exitWithParent();
 const mode = process.argv[2];
@@ -38,7 +44,7 @@ const memory = () => {
   return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
 };
 
-async function startBaseline(): Promise<void> {
+async function startBaseline(relay = false): Promise<void> {
   const httpServer = http.createServer((_req, res) => res.writeHead(404).end());
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -56,13 +62,64 @@ async function startBaseline(): Promise<void> {
     connected++;
     socket.on('disconnect', () => connected--);
   });
+  let relayed = 0;
+  let serverMs: { v2a: number[]; a2v: number[] } = { v2a: [], a2v: [] };
+  const gcs = relay ? gcMonitor() : null;
+  const stalls = relay ? stallMonitor() : null;
+  if (relay) {
+    // The same fan-out as Porchlight's chat (server/transport/chat-events.ts), nothing stored and
+    // no access checks: what socket.io itself costs to carry the same messages.
+    const agents = io.of('/agent');
+    let seq = 0;
+    const message = (room: string, p: { id?: unknown; text?: unknown }, from: 'visitor' | 'agent') => ({
+      id: String(p?.id ?? ''),
+      conversationId: room,
+      seq: ++seq,
+      from,
+      agent: null,
+      text: String(p?.text ?? ''),
+      event: null,
+      at: Date.now(),
+    });
+    io.of('/visitor').on('connection', (socket) => {
+      const room = (socket.handshake.auth as { relayRoom?: unknown }).relayRoom;
+      if (typeof room !== 'string') return; // an idle visitor: nothing more than the baseline
+      void socket.join(room);
+      socket.on('chat:send', (p: { id?: unknown; text?: unknown }, ack?: unknown) => {
+        const t0 = performance.now();
+        const m = message(room, p, 'visitor');
+        agents.to('agents').emit('chat:message', { message: m });
+        serverMs.v2a.push(performance.now() - t0);
+        relayed++;
+        if (typeof ack === 'function') ack({ ok: true, message: m });
+      });
+    });
+    agents.on('connection', (socket) => {
+      void socket.join('agents');
+      socket.on('chat:send', (p: { conversationId?: unknown; id?: unknown; text?: unknown }, ack?: unknown) => {
+        const t0 = performance.now();
+        const room = String(p?.conversationId ?? '');
+        const m = message(room, p, 'agent');
+        io.of('/visitor').to(room).emit('chat:message', m);
+        agents.to('agents').emit('chat:message', { message: m });
+        serverMs.a2v.push(performance.now() - t0);
+        relayed++;
+        if (typeof ack === 'function') ack({ ok: true, message: m });
+      });
+    });
+  }
   const port = (httpServer.address() as AddressInfo).port;
   serveParent({
     gc: () => (gc(), memory()),
     cpu,
     memory: () => memory(),
-    'lag-reset': () => lag.reset(),
-    stats: () => ({ lag: lag.stats(), connected }),
+    'lag-reset': () => {
+      lag.reset();
+      gcs?.reset();
+      stalls?.reset();
+      serverMs = { v2a: [], a2v: [] };
+    },
+    stats: () => ({ lag: lag.stats(), connected, ...(relay ? { relayed, gc: gcs?.stats(), stalls: stalls?.stats(), chatServerMs: { v2a: summarize(serverMs.v2a), a2v: summarize(serverMs.a2v) } } : {}) }),
     shutdown: () => setImmediate(() => process.exit(0)),
   });
   notifyParent('ready', { url: `http://127.0.0.1:${port}`, port });
@@ -106,6 +163,10 @@ async function startPorchlightServer(): Promise<void> {
     NODE_ENV: 'production',
     ...(process.env.PRESENCE_FLUSH_MS ? { PRESENCE_FLUSH_MS: process.env.PRESENCE_FLUSH_MS } : {}),
     ...(process.env.PRESENCE_GRACE_MS ? { PRESENCE_GRACE_MS: process.env.PRESENCE_GRACE_MS } : {}),
+    // The chat benchmark raises the chat rate limits (it measures latency, not the limits).
+    ...Object.fromEntries(
+      ['CHAT_VISITOR_MESSAGES_PER_MINUTE', 'CHAT_VISITOR_TYPING_PER_MINUTE', 'CHAT_AGENT_EVENTS_PER_SECOND'].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])),
+    ),
   });
   // In memory by default; BENCH_PGLITE_DISK=1 keeps PGlite's files in the temporary folder, as `npm start` does in ./data.
   const onDisk = !pgDb && process.env.BENCH_PGLITE_DISK === '1';
@@ -190,6 +251,50 @@ async function startPorchlightServer(): Promise<void> {
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const site = await server.services.sites.create(body.user.id, { name: 'Bench site', allowedOrigins: ['http://bench.example'] });
 
+  // Chat benchmark only (BENCH_CHAT=1): server time per chat:send, from the event reaching its
+  // socket's handlers (onAny runs right before them) to the domain publishing the stored and
+  // committed message (the transport's fan-out subscribed first, so it has been emitted by then).
+  const chatBench = process.env.BENCH_CHAT === '1';
+  const chatReceived = new Map<string, number>();
+  let chatServerMs: { v2a: number[]; a2v: number[] } = { v2a: [], a2v: [] };
+  const gcs = chatBench ? gcMonitor() : null;
+  const stalls = chatBench ? stallMonitor() : null;
+  if (chatBench) {
+    const watch = (socket: { onAny(fn: (event: string, ...args: unknown[]) => void): void }) =>
+      socket.onAny((event, p) => {
+        const id = (p as { id?: unknown } | undefined)?.id;
+        if (event === 'chat:send' && typeof id === 'string') chatReceived.set(id, performance.now());
+      });
+    server.io.of('/visitor').on('connection', watch);
+    server.io.of('/agent').on('connection', watch);
+    server.bus.subscribe('chat:message-sent', ({ message }) => {
+      const t0 = chatReceived.get(message.id);
+      if (t0 === undefined) return;
+      chatReceived.delete(message.id);
+      (message.from === 'visitor' ? chatServerMs.v2a : chatServerMs.a2v).push(performance.now() - t0);
+    });
+  }
+  /** More agents in the site's workspace (real accounts through the same endpoint), with their session cookies. */
+  const addAgents = async (count: number) => {
+    const { workspaceMember } = await import('../../drizzle/schema');
+    const ws = await server.services.sites.workspaceOf(body.user.id);
+    if (!ws) throw new Error('the bench account has no workspace');
+    const agents: { userId: string; cookie: string; name: string }[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = `Bench Agent ${i + 2}`;
+      const r = await fetch(`${url}/api/auth/sign-up/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'bench-password-123', name }),
+      });
+      if (!r.ok) throw new Error(`sign-up failed: ${r.status} ${await r.text()}`);
+      const u = (await r.json()) as { user: { id: string } };
+      await database.db.insert(workspaceMember).values({ workspaceId: ws.id, userId: u.user.id, role: 'agent' });
+      agents.push({ userId: u.user.id, cookie: r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), name });
+    }
+    return agents;
+  };
+
   serveParent({
     gc: () => (gc(), memory()),
     cpu,
@@ -201,7 +306,11 @@ async function startPorchlightServer(): Promise<void> {
       writes = [];
       drainedUpserts = 0;
       flushesWithDiff = 0;
+      chatServerMs = { v2a: [], a2v: [] };
+      gcs?.reset();
+      stalls?.reset();
     },
+    'add-agents': (m) => addAgents(m.count as number),
     stats: () => ({
       lag: lag.stats(),
       connected: server.io.of('/visitor').sockets.size,
@@ -216,6 +325,7 @@ async function startPorchlightServer(): Promise<void> {
       historyDropped: history.dropped,
       historyIdleMs: writing ? 0 : performance.now() - lastWriteEnd,
       serverErrors: Object.fromEntries(logged),
+      ...(chatBench ? { gc: gcs?.stats(), stalls: stalls?.stats(), chatServerMs: { v2a: summarize(chatServerMs.v2a), a2v: summarize(chatServerMs.a2v) } } : {}),
     }),
     shutdown: async () => {
       // Exit promptly: thousands of sockets are about to drop, nothing here needs a graceful close.
@@ -230,7 +340,7 @@ async function startPorchlightServer(): Promise<void> {
   notifyParent('ready', { url, port: server.port, cookie, siteId: site.id, siteKey: site.publicKey, db: onDisk ? 'pglite-disk' : database.kind });
 }
 
-(mode === 'baseline' ? startBaseline() : mode === 'porchlight' ? startPorchlightServer() : Promise.reject(new Error(`unknown mode ${mode}`))).catch(
+(mode === 'baseline' ? startBaseline() : mode === 'relay' ? startBaseline(true) : mode === 'porchlight' ? startPorchlightServer() : Promise.reject(new Error(`unknown mode ${mode}`))).catch(
   (err: unknown) => {
     console.error('[bench server] failed to start', err);
     process.exit(1);

@@ -1,7 +1,7 @@
-// Shared pieces of the presence benchmark: the clock, statistics, /proc readings and a small
+// Shared pieces of the benchmarks (presence, chat): the clock, statistics, /proc readings and a small
 // request/reply protocol over the Node IPC channel between the orchestrator and its children.
 import { readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 /**
  * Wall-clock milliseconds with sub-millisecond resolution. Every benchmark process derives it
@@ -18,6 +18,7 @@ export interface Summary {
   mean: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   max: number;
 }
@@ -38,6 +39,7 @@ export function summarize(values: readonly number[]): Summary {
     mean: s.length ? sum / s.length : NaN,
     p50: percentile(s, 50),
     p90: percentile(s, 90),
+    p95: percentile(s, 95),
     p99: percentile(s, 99),
     max: s.length ? (s[s.length - 1] as number) : NaN,
   };
@@ -139,4 +141,53 @@ export function notifyParent(type: string, payload: Record<string, unknown>): vo
 export function assertLoopback(hostOrUrl: string): void {
   const host = /^[a-z]+:\/\//i.test(hostOrUrl) ? new URL(hostOrUrl).hostname : hostOrUrl;
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) throw new Error(`refusing non-loopback address ${host}`);
+}
+
+/** Garbage-collection pauses of the current process (perf_hooks 'gc' entries), resettable per phase. */
+export function gcMonitor() {
+  let all: number[] = [];
+  let major: number[] = [];
+  /** Pauses of 20 ms or more, with their wall-clock start, to line them up with slow samples. */
+  let long: { at: number; ms: number; major: boolean }[] = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      all.push(e.duration);
+      const isMajor = (e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+      if (e.duration >= 20 && long.length < 200) long.push({ at: Math.round(performance.timeOrigin + e.startTime), ms: e.duration, major: isMajor });
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) major.push(e.duration);
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  return {
+    reset() {
+      all = [];
+      major = [];
+      long = [];
+    },
+    /** Pauses in ms: all kinds, and the major (mark-compact) ones. */
+    stats() {
+      return { count: all.length, totalMs: sum(all), maxMs: all.length ? Math.max(...all) : 0, majorCount: major.length, majorTotalMs: sum(major), majorMaxMs: major.length ? Math.max(...major) : 0, long };
+    },
+  };
+}
+export type GcStats = ReturnType<ReturnType<typeof gcMonitor>['stats']>;
+
+/** Event-loop stalls: a 10 ms timer that fired `threshold` ms or more late, with the wall-clock time it was due. */
+export function stallMonitor(thresholdMs = 40) {
+  let stalls: { at: number; ms: number }[] = [];
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    const late = now - last - 10;
+    if (late >= thresholdMs && stalls.length < 200) stalls.push({ at: Math.round(performance.timeOrigin + last + 10), ms: Math.round(late) });
+    last = now;
+  }, 10).unref();
+  return {
+    reset() {
+      stalls = [];
+    },
+    stats: () => stalls,
+  };
 }

@@ -8,6 +8,9 @@
 //     -> the invite (`pl-call`, data-state=ringing, in <porchlight-call>'s shadow root) is shown
 //   visitor clicks `pl-accept-video`
 //     -> first remote video frame on the visitor (`pl-remote-video`) and on the agent (`call-remote-video`)
+//   the visitor clicks a link to another page of the demo site (call connected; unless --no-resume)
+//     -> the call resumes by itself: `pl-call` in-call on the new page, first remote video frame
+//        on the new page (`pl-remote-video`) and the first frame of the agent's new remote stream
 //   agent clicks `call-hangup` -> both sides ended; the dock and the invite are dismissed.
 // Every timestamp is taken inside the pages (performance.timeOrigin + event.timeStamp for clicks,
 // performance.timeOrigin + performance.now() for what appears, requestVideoFrameCallback's
@@ -32,6 +35,8 @@ const HELP = `Usage: npm run bench:calls -- [options]
   --timeout-ms 15000  how long to wait for each step before counting the call as failed
   --out test/bench/results/calls   results file stem (.md and .json are written)
   --allow-stale       run even if the build is older than app/ or embed-snippet/src
+  --no-resume         skip the navigation step (the visitor moving to another page mid-call)
+  --resume-settle-ms 500  how long the call runs (both sides in-call) before the visitor clicks the link
 Needs a build: run \`npm run build\` first (the benchmark starts the server with SKIP_BUILD).`;
 
 interface Options {
@@ -40,10 +45,12 @@ interface Options {
   timeoutMs: number;
   out: string;
   allowStale: boolean;
+  resume: boolean;
+  resumeSettleMs: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { calls: 20, gapMs: 300, timeoutMs: 15_000, out: path.join(root, 'test/bench/results/calls'), allowStale: false };
+  const o: Options = { calls: 20, gapMs: 300, timeoutMs: 15_000, out: path.join(root, 'test/bench/results/calls'), allowStale: false, resume: true, resumeSettleMs: 500 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const num = () => {
@@ -59,6 +66,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--timeout-ms') o.timeoutMs = num();
     else if (a === '--out') o.out = path.resolve(argv[++i] ?? '');
     else if (a === '--allow-stale') o.allowStale = true;
+    else if (a === '--no-resume') o.resume = false;
+    else if (a === '--resume-settle-ms') o.resumeSettleMs = num();
     else throw new Error(`unknown option ${a}\n${HELP}`);
   }
   return o;
@@ -98,6 +107,15 @@ function checkBuild(allowStale: boolean): void {
 const PAGE_PROBE = `(() => {
   const now = () => performance.timeOrigin + performance.now();
   const B = (window.__bench = { marks: {}, clicks: {}, watches: [], since: 0 });
+  // Watches armed by the previous document of this tab before a navigation (B.armNext): they
+  // start with this document, so the first frame or state of the new page is caught however early.
+  try {
+    const armed = sessionStorage.getItem('__benchArm');
+    if (armed) {
+      sessionStorage.removeItem('__benchArm');
+      for (const w of JSON.parse(armed)) B.watches.push({ name: w.name, sel: w.sel, kind: w.kind, done: false, since: 0, videos: new Set(), oldStreams: new Set() });
+    }
+  } catch {}
   const roots = () => {
     const r = [document];
     const host = document.querySelector('porchlight-call');
@@ -138,9 +156,10 @@ const PAGE_PROBE = `(() => {
           w.done = true;
           B.marks[w.name] = now();
         }
-      } else if (w.kind === 'frame') {
+      } else if (w.kind === 'frame' || w.kind === 'newFrame') {
         // Every <video> that takes the testid gets a callback (React or the call part may replace it);
-        // the first frame presented after the watch was armed wins.
+        // the first frame presented after the watch was armed wins. 'newFrame': and it must come
+        // from another stream than the ones the videos showed when the watch was armed (a new peer).
         for (const r of roots()) {
           for (const el of r.querySelectorAll(w.sel)) {
             if (w.videos.has(el) || typeof el.requestVideoFrameCallback !== 'function') continue;
@@ -148,7 +167,8 @@ const PAGE_PROBE = `(() => {
             const onFrame = (cbNow, meta) => {
               if (w.done) return;
               const at = performance.timeOrigin + meta.presentationTime;
-              if (at < w.since) return el.requestVideoFrameCallback(onFrame);
+              const old = w.kind === 'newFrame' && (!el.srcObject || w.oldStreams.has(el.srcObject.id));
+              if (at < w.since || old) return el.requestVideoFrameCallback(onFrame);
               w.done = true;
               B.marks[w.name] = at;
               B.marks[w.name + 'Callback'] = performance.timeOrigin + cbNow;
@@ -178,6 +198,15 @@ const PAGE_PROBE = `(() => {
           break;
         }
       }
+      // A click on a link: kept in the tab's sessionStorage too, for the page it leads to.
+      const link = e.composedPath().find((n) => n && n.tagName === 'A' && n.getAttribute('href'));
+      if (link) {
+        const at = performance.timeOrigin + e.timeStamp;
+        B.clicks['link:' + link.getAttribute('href')] = at;
+        try {
+          sessionStorage.setItem('__benchNavClick', JSON.stringify({ href: link.getAttribute('href'), at }));
+        } catch {}
+      }
     },
     true,
   );
@@ -188,11 +217,23 @@ const PAGE_PROBE = `(() => {
     B.since = now();
   };
   B.watch = (name, sel, kind) => {
-    B.watches.push({ name, sel, kind, done: false, since: now(), videos: new Set() });
+    const oldStreams = new Set();
+    for (const r of roots()) for (const el of r.querySelectorAll(sel)) if (el.srcObject) oldStreams.add(el.srcObject.id);
+    B.watches.push({ name, sel, kind, done: false, since: now(), videos: new Set(), oldStreams });
     check();
+  };
+  B.armNext = (watches) => sessionStorage.setItem('__benchArm', JSON.stringify(watches));
+  B.navClick = () => {
+    try {
+      return JSON.parse(sessionStorage.getItem('__benchNavClick') || 'null');
+    } catch {
+      return null;
+    }
   };
   B.now = now;
 })();`;
+
+type WatchKind = 'shown' | 'absent' | 'frame' | 'newFrame';
 
 interface PageBench {
   marks: Record<string, number | string>;
@@ -201,7 +242,13 @@ interface PageBench {
 
 declare global {
   interface Window {
-    __bench: PageBench & { reset(): void; watch(name: string, sel: string, kind: 'shown' | 'absent' | 'frame'): void; now(): number };
+    __bench: PageBench & {
+      reset(): void;
+      watch(name: string, sel: string, kind: WatchKind): void;
+      armNext(watches: { name: string; sel: string; kind: WatchKind }[]): void;
+      navClick(): { href: string; at: number } | null;
+      now(): number;
+    };
   }
 }
 
@@ -210,8 +257,8 @@ const tid = (id: string, extra = '') => `[data-testid=${id}]${extra}`;
 async function reset(page: Page): Promise<void> {
   await page.evaluate(() => window.__bench.reset());
 }
-async function watch(page: Page, name: string, sel: string, kind: 'shown' | 'absent' | 'frame'): Promise<void> {
-  await page.evaluate(([n, s, k]) => window.__bench.watch(n, s, k as 'shown' | 'absent' | 'frame'), [name, sel, kind] as const);
+async function watch(page: Page, name: string, sel: string, kind: WatchKind): Promise<void> {
+  await page.evaluate(([n, s, k]) => window.__bench.watch(n, s, k as WatchKind), [name, sel, kind] as const);
 }
 async function state(page: Page): Promise<PageBench> {
   return page.evaluate(() => ({ marks: window.__bench.marks, clicks: window.__bench.clicks }));
@@ -263,6 +310,12 @@ interface CallSample {
   agentFrameSize?: string;
   hangupVisitorEndedMs?: number;
   hangupAgentEndedMs?: number;
+  /** The navigation step: from the visitor's click on a link to another page of the site. */
+  resumeFrom?: string;
+  resumeTo?: string;
+  resumeInCallMs?: number;
+  resumeVisitorFrameMs?: number;
+  resumeAgentFrameMs?: number;
   error?: string;
 }
 
@@ -310,9 +363,10 @@ async function main(): Promise<void> {
       const sample: CallSample = { call: i };
       samples.push(sample);
       try {
-        await runCall(agent, visitor, callButton, sample, o.timeoutMs);
+        await runCall(agent, visitor, callButton, sample, o);
+        const resumed = o.resume ? `, ${sample.resumeFrom} -> ${sample.resumeTo}: in-call ${ms(sample.resumeInCallMs!)} ms, frame visitor ${ms(sample.resumeVisitorFrameMs!)} ms / agent ${ms(sample.resumeAgentFrameMs!)} ms` : '';
         console.log(
-          `call ${String(i).padStart(2)}: invite ${ms(sample.inviteMs!)} ms, first frame visitor ${ms(sample.visitorFirstFrameMs!)} ms / agent ${ms(sample.agentFirstFrameMs!)} ms, hang-up -> ended visitor ${ms(sample.hangupVisitorEndedMs!)} ms / agent ${ms(sample.hangupAgentEndedMs!)} ms`,
+          `call ${String(i).padStart(2)}: invite ${ms(sample.inviteMs!)} ms, first frame visitor ${ms(sample.visitorFirstFrameMs!)} ms / agent ${ms(sample.agentFirstFrameMs!)} ms${resumed}, hang-up -> ended visitor ${ms(sample.hangupVisitorEndedMs!)} ms / agent ${ms(sample.hangupAgentEndedMs!)} ms`,
         );
       } catch (e) {
         sample.error = (e as Error).message.split('\n')[0];
@@ -333,7 +387,8 @@ async function main(): Promise<void> {
 }
 
 /** Runs one call and fills in its sample; throws when a step does not happen in time. */
-async function runCall(agent: Page, visitor: Page, callButton: ReturnType<Page['locator']>, s: CallSample, timeoutMs: number): Promise<void> {
+async function runCall(agent: Page, visitor: Page, callButton: ReturnType<Page['locator']>, s: CallSample, o: Options): Promise<void> {
+  const { timeoutMs } = o;
   // The previous call is over on the server too: the button is enabled again.
   await until(async () => (await callButton.isEnabled()) && !(await visible(agent, tid('call-dock', ':not([data-phase=ended])'))), timeoutMs, 'the call button to be enabled and no call in the dock');
 
@@ -361,6 +416,8 @@ async function runCall(agent: Page, visitor: Page, callButton: ReturnType<Page['
   s.visitorFrameSize = String(frames.v.marks.remoteFrameSize);
   s.agentFrameSize = String(frames.a.marks.remoteFrameSize);
 
+  if (o.resume) await resumeAfterNavigation(agent, visitor, s, o);
+
   // Hang up from the agent: both sides end; then dismiss both UIs.
   await watch(visitor, 'ended', tid('pl-call', ':not([data-state=ended])'), 'absent');
   await watch(agent, 'ended', tid('call-dock', ':not([data-phase=ended])'), 'absent');
@@ -373,6 +430,53 @@ async function runCall(agent: Page, visitor: Page, callButton: ReturnType<Page['
   s.hangupVisitorEndedMs = (ended.v.marks.ended as number) - hangupAt;
   s.hangupAgentEndedMs = (ended.a.marks.ended as number) - hangupAt;
   await dismiss(agent, visitor, timeoutMs);
+}
+
+/**
+ * With the call connected on both sides, the visitor clicks a header link to another page of the
+ * demo site (home <-> pricing, alternately); the call resumes by itself on the new page (a new
+ * peer connection). Measured from the click to: the new page's call UI in-call, its first remote
+ * video frame, and the first frame of the new remote stream on the agent's side.
+ */
+async function resumeAfterNavigation(agent: Page, visitor: Page, s: CallSample, o: Options): Promise<void> {
+  const { timeoutMs } = o;
+  await until(
+    async () => (await visible(agent, tid('call-dock', '[data-phase=in-call]'))) && (await visible(visitor, tid('pl-call', '[data-state=in-call]'))),
+    timeoutMs,
+    'both sides in-call before the navigation',
+  );
+  await sleep(o.resumeSettleMs);
+  const from = new URL(visitor.url()).pathname;
+  const to = from === '/pricing' ? '/' : '/pricing';
+  s.resumeFrom = from;
+  s.resumeTo = to;
+  // The new document arms its own watches as it starts (sessionStorage of this tab).
+  await visitor.evaluate((sel) => {
+    sessionStorage.removeItem('__benchNavClick');
+    window.__bench.armNext([
+      { name: 'resumeInCall', sel: '[data-testid=pl-call][data-state=in-call]', kind: 'shown' },
+      { name: 'resumeFrame', sel, kind: 'frame' },
+    ]);
+  }, tid('pl-remote-video'));
+  await reset(agent);
+  // Frames of the stream the agent shows now (the visitor's old page) do not count.
+  await watch(agent, 'resumeFrame', tid('call-remote-video'), 'newFrame');
+  await Promise.all([visitor.waitForURL((u) => u.pathname === to, { waitUntil: 'commit', timeout: timeoutMs }), visitor.locator(`header a[href="${to}"]`).click()]);
+  const r = await until(
+    async () => {
+      try {
+        const [a, v, nav] = await Promise.all([state(agent), state(visitor), visitor.evaluate(() => window.__bench.navClick())]);
+        return typeof a.marks.resumeFrame === 'number' && typeof v.marks.resumeFrame === 'number' && typeof v.marks.resumeInCall === 'number' && nav ? { a, v, nav } : null;
+      } catch {
+        return null; // the visitor's page is between documents
+      }
+    },
+    timeoutMs,
+    'the call to resume on the new page (in-call and frames on both sides)',
+  );
+  s.resumeInCallMs = (r.v.marks.resumeInCall as number) - r.nav.at;
+  s.resumeVisitorFrameMs = (r.v.marks.resumeFrame as number) - r.nav.at;
+  s.resumeAgentFrameMs = (r.a.marks.resumeFrame as number) - r.nav.at;
 }
 
 /** Closes the ended call UIs (or waits for them to go away by themselves). */
@@ -445,6 +549,9 @@ function report(o: Options, samples: CallSample[], meta: { chromiumVersion: stri
     agentFirstFrame: stats(pick('agentFirstFrameMs')),
     hangupVisitorEnded: stats(pick('hangupVisitorEndedMs')),
     hangupAgentEnded: stats(pick('hangupAgentEndedMs')),
+    resumeInCall: stats(pick('resumeInCallMs')),
+    resumeVisitorFrame: stats(pick('resumeVisitorFrameMs')),
+    resumeAgentFrame: stats(pick('resumeAgentFrameMs')),
   };
   const warm = ok.filter((s) => s.call > 1);
   const cpus = os.cpus();
@@ -475,7 +582,10 @@ ${row("agent's click on Call -> invite shown on the visitor's page", metrics.inv
 ${row('  (the same, to the invite in the DOM, before its frame)', metrics.inviteDom)}
 ${row("visitor's Accept with video -> first remote frame, visitor side", metrics.visitorFirstFrame, verdict(targets.visitorFirstFrame))}
 ${row("visitor's Accept with video -> first remote frame, agent side", metrics.agentFirstFrame, verdict(targets.agentFirstFrame))}
-${row("agent's hang-up -> visitor sees the call ended", metrics.hangupVisitorEnded)}
+${o.resume ? `${row("visitor's click on a link to another page -> call UI in-call on the new page", metrics.resumeInCall)}
+${row("visitor's click on a link to another page -> first remote video frame on the new page", metrics.resumeVisitorFrame)}
+${row("visitor's click on a link to another page -> first new remote video frame, agent side", metrics.resumeAgentFrame)}
+` : ''}${row("agent's hang-up -> visitor sees the call ended", metrics.hangupVisitorEnded)}
 ${row("agent's hang-up -> agent's dock shows it ended", metrics.hangupAgentEnded)}
 
 First call (the visitor's page loads the call part, /embed/call.js, on the first invite): invite ${ms(ok.find((s) => s.call === 1)?.inviteMs ?? NaN)} ms, first frame visitor ${ms(ok.find((s) => s.call === 1)?.visitorFirstFrameMs ?? NaN)} ms / agent ${ms(ok.find((s) => s.call === 1)?.agentFirstFrameMs ?? NaN)} ms. Calls 2-${samples.length} only: invite p50 ${ms(stats(warm.map((s) => s.inviteMs!)).p50)} / p95 ${ms(stats(warm.map((s) => s.inviteMs!)).p95)} ms.
@@ -488,22 +598,28 @@ the existing \`npm run build\` output; a fresh PGlite folder; the demo customer 
 --allow-loopback-in-peer-connection\`). One browser context is the agent: the demo account's session cookie (signed in through better-auth's HTTP
 endpoint) on the Demo Store's live page. Another context is one visitor on the demo website's home page. Then ${samples.length} calls run one after another,
 ${o.gapMs} ms apart: the agent clicks \`call-button\` on the visitor's row; the visitor clicks \`pl-accept-video\` as soon as the invite shows; once both
-sides have a remote frame the agent clicks \`call-hangup\`, then both ended UIs are dismissed (\`call-close\`, \`pl-close\`) and the next call waits for the
-row's call button to be enabled again.
+sides have a remote frame${o.resume ? `, and once both show the call in-call (dock \`data-phase=in-call\`, \`pl-call\` \`data-state=in-call\`) plus ${o.resumeSettleMs} ms, the visitor
+clicks the header link to another page of the demo site (home -> /pricing, then /pricing -> home in the next call, alternately): a full page load, after which the
+snippet on the new page picks the call up by itself (a new peer connection; nobody clicks anything). When the new page shows the call in-call and a remote frame
+and the agent shows a frame of the new stream, the agent` : ', the agent'} clicks \`call-hangup\`, then both ended UIs are dismissed (\`call-close\`, \`pl-close\`) and the next call waits for the
+row's call button to be enabled again.${o.resume ? ` The navigation step is one more step of every call (not a separate loop).` : ''}
 
 Clocks: every timestamp is taken inside the pages, on this machine's clock: clicks are \`performance.timeOrigin + event.timeStamp\` of the click
 event (the moment the input event was created), from a capturing listener; "invite shown" is the first animation frame after a MutationObserver
 (on the document and on the \`<porchlight-call>\` open shadow root) sees \`pl-call[data-state=ringing]\` visible (the row above it, "in the DOM", is the
 observer's own time); "first remote frame" is \`requestVideoFrameCallback\`'s \`presentationTime\` (when the frame was handed to the compositor) of the
 first frame of \`pl-remote-video\` (visitor) or \`call-remote-video\` (agent) after the accept click; "ended" is when no \`pl-call\` outside
-\`data-state=ended\` (no \`call-dock\` outside \`data-phase=ended\`) is left. The two pages' clocks (\`performance.timeOrigin + performance.now()\`)
+\`data-state=ended\` (no \`call-dock\` outside \`data-phase=ended\`) is left. ${o.resume ? `For the navigation step, the click on the link is taken the same way on the old page and kept in the tab's sessionStorage; the new
+document arms its watches as it starts (from sessionStorage, set before the click), so its first \`pl-remote-video\` frame and the first visible
+\`pl-call[data-state=in-call]\` are caught however early they come; on the agent's page the first frame of \`call-remote-video\` counts only if its
+\`srcObject\` is another stream than the one shown at the click (the old peer's last frames do not count). ` : ''}The two pages' clocks (\`performance.timeOrigin + performance.now()\`)
 agreed with Node's within ${Number.isFinite(meta.clockSkewMs) ? meta.clockSkewMs.toFixed(2) : 'n/a'} ms. Percentiles are nearest-rank (p95 of 20 calls = the 19th smallest).
 Both browser pages, the server and the demo website share the machine's ${machine.cores} cores, so these are loopback figures, without network latency.
 `;
 
   mkdirSync(path.dirname(o.out), { recursive: true });
   writeFileSync(`${o.out}.md`, md);
-  writeFileSync(`${o.out}.json`, `${JSON.stringify({ started: meta.started.toISOString(), machine, options: { calls: o.calls, gapMs: o.gapMs }, clockSkewMs: meta.clockSkewMs, metrics, targets, samples }, null, 2)}\n`);
+  writeFileSync(`${o.out}.json`, `${JSON.stringify({ started: meta.started.toISOString(), machine, options: { calls: o.calls, gapMs: o.gapMs, resume: o.resume, resumeSettleMs: o.resumeSettleMs }, clockSkewMs: meta.clockSkewMs, metrics, targets, samples }, null, 2)}\n`);
   console.log(`\n${md}`);
   console.log(`written: ${path.relative(root, `${o.out}.md`)}, ${path.relative(root, `${o.out}.json`)}`);
   if (!ok.length) process.exitCode = 1;
