@@ -37,7 +37,10 @@ export interface VisitorClientEvents {
   'chat:send': (p: { id: string; text: string; email?: string }, ack: AckFn<{ message: ChatMessage }>) => void;
   /** Adds a "requested a video call" line the agents can answer with one click. */
   'chat:request-call': (p: { id: string }, ack: AckFn<{ message: ChatMessage }>) => void;
-  /** `text` is the draft, sent only when the site allows sneak peek (the server drops it otherwise). */
+  /**
+   * `text` is the draft, sent only when the site allows sneak peek (the server drops it otherwise).
+   * Ignored before the visitor's first message: agents have no conversation to show it in yet.
+   */
   'chat:typing': (p: { typing: boolean; text?: string }, ack?: AckFn) => void;
   'chat:read': (p: { seq: number }, ack?: AckFn) => void;
 }

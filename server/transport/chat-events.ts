@@ -133,7 +133,10 @@ export function createChatTransport(d: ChatTransportDeps) {
   // ---- fan-out of what the domain did ----
   d.bus.subscribe('chat:message-sent', ({ conversation: c, message }) => {
     d.agentNsp.to(workspaceRoom(c.workspaceId)).emit('chat:message', { message, conversation: c.summary });
-    d.visitorNsp.to(browserRoom(c.visitor.siteId, c.visitor.tokenId)).emit('chat:message', message);
+    const browser = d.visitorNsp.to(browserRoom(c.visitor.siteId, c.visitor.tokenId));
+    browser.emit('chat:message', message);
+    // An agent's reply means they read what came before it ("Seen").
+    if (message.from === 'agent') browser.emit('chat:read', { seq: c.summary.agentReadSeq });
     // A message ends its sender's typing.
     const party = message.from === 'visitor' ? 'visitor' : message.agent ? `agent:${message.agent.id}` : null;
     if (party) typing.set(c.summary.id, party, false);

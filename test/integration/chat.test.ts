@@ -117,10 +117,13 @@ describe.each(testDatabases())('chat ($name)', (kind) => {
     expect(unassigned.conversations.map((c) => c.id)).toContain(ma.conversation.id);
 
     const reply = nextEvent<ChatMessage>(v.s, 'chat:message', (m) => m.from === 'agent');
+    // Replying is reading: the visitor sees "Seen" on what they wrote.
+    const seen = nextEvent<{ seq: number }>(v.s, 'chat:read');
     const r = await must(ask<{ message: ChatMessage; conversation: ConversationSummary }>(b, 'chat:send', { conversationId: ma.conversation.id, id: randomUUID(), text: 'Yes, in 3 days: https://lumen.example/shipping.' }));
     expect(r.message).toMatchObject({ seq: 2, from: 'agent', agent: { name: 'Ben Okafor', initials: 'BO' } });
     expect(r.conversation).toMatchObject({ waiting: false, assignee: { name: 'Ben Okafor' }, unread: 0 });
     expect(await reply).toEqual(r.message);
+    expect(await seen).toEqual({ seq: 2 });
     // Ana answering later does not take it over.
     const r2 = await must(ask<{ conversation: ConversationSummary }>(a, 'chat:send', { conversationId: ma.conversation.id, id: randomUUID(), text: 'Ana here too' }));
     expect(r2.conversation.assignee?.name).toBe('Ben Okafor');
