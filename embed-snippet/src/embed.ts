@@ -7,6 +7,7 @@ import type { Socket } from 'socket.io-client';
 import type { TabState, VisitorClientEvents, VisitorHandshake } from '../../server/protocol';
 import { alreadyLoaded, installGlobal } from './api';
 import { watchAttention } from './attention';
+import { CHAT_KEY, chatCore } from './chat-core';
 import { connectVisitor } from './connection';
 import { guard } from './guard';
 import { mergeIdentity, type IdentityPayload } from './identity';
@@ -14,7 +15,8 @@ import { log, setDebug } from './log';
 import { watchNavigation } from './navigation';
 import { currentPage, environment, text } from './page';
 import { createParts } from './parts';
-import { tabId, visit } from './visit';
+import { read } from './storage';
+import { keepToken, tabId, visit } from './visit';
 
 guard(() => {
   if (alreadyLoaded()) return log('loaded twice on this page: the first copy keeps running');
@@ -31,6 +33,7 @@ guard(() => {
   let socket: Socket | undefined;
   let parts: ReturnType<typeof createParts> | undefined;
   let identity: IdentityPayload | null = null;
+  const chat = chatCore(() => parts?.load('chat'));
 
   const send = <E extends keyof VisitorClientEvents>(event: E, payload: Parameters<VisitorClientEvents[E]>[0]): void => {
     // Sent only while connected: the handshake of the next connection carries page and state,
@@ -47,6 +50,7 @@ guard(() => {
     },
     debug: (on) => setDebug(on !== false),
     part: (name, init) => (parts ? parts.register(name, init) : log('part before connect', name)),
+    ...chat.commands,
   });
 
   if (!siteKey || !/^https?:$/.test(src.protocol)) return log('no data-site attribute on the Porchlight script tag');
@@ -56,7 +60,7 @@ guard(() => {
     const tab = tabId();
     const env = environment();
     // What the server was last told, so only changes are sent.
-    const sent = { url: '', title: '', state: 'active' as TabState, visit: '' };
+    const sent = { url: '', title: '', state: 'active' as TabState, visit: '', hs: {} as { v?: string; k?: string } };
 
     // Everything that can change while the socket is up, compared with what the server has.
     const sync = (): void => {
@@ -93,8 +97,8 @@ guard(() => {
       const s = state();
       const v = visit(s === 'active');
       const page = currentPage();
-      Object.assign(sent, page, { state: s, visit: v.i });
-      return { visitorId: v.v, tabId: tab, visitId: v.i, visitStartedAt: v.s, visitCount: v.c, page, referrer: v.r, utm: v.u, ...env, state: s };
+      Object.assign(sent, page, { state: s, visit: v.i, hs: v });
+      return { visitorId: v.v, tabId: tab, visitId: v.i, visitStartedAt: v.s, visitCount: v.c, page, referrer: v.r, utm: v.u, ...env, state: s, token: v.k };
     };
 
     socket = connectVisitor(base, siteKey, handshake);
@@ -104,9 +108,19 @@ guard(() => {
         // The page may have changed between the handshake and the server's answer.
         sync();
         if (identity) send('visitor:identify', identity);
+        chat.mount();
       }),
     );
-    parts = createParts(base, socket);
+    // Another tab may have stored its token first: every tab of the browser uses that one.
+    socket.on(
+      'visitor:token',
+      guard((p: { token?: unknown }) => {
+        if (typeof p?.token == 'string' && keepToken(p.token, sent.hs)) socket?.disconnect().connect();
+      }),
+    );
+    parts = createParts(base, socket, chat.link);
+    // An open panel or unsent messages on the previous page (or chat:open before this): the chat part is needed now.
+    if (read('sessionStorage', CHAT_KEY) || chat.link.queue.includes('open')) parts.load('chat');
   });
 
   // Connecting is not urgent next to the page's own rendering; a prerendered page waits until

@@ -4,6 +4,7 @@
 // Server events named `<part>:<verb>` (call:invite, chat:message) load that part; they wait in
 // a queue until it has registered, then reach its handlers in order.
 import type { Socket } from 'socket.io-client';
+import type { ChatLink } from './chat-core';
 import { guard } from './guard';
 import { log } from './log';
 
@@ -13,13 +14,15 @@ export interface PartContext {
   /** The Porchlight server the snippet came from, e.g. https://porchlight.example. */
   base: string;
   log: (...args: unknown[]) => void;
+  /** The launcher, the page's chat commands and listeners (src/chat-core.ts). */
+  chat: ChatLink;
 }
 export type PartInit = (ctx: PartContext) => void;
 
 /** Names of the parts that exist, set by build.ts from src/parts/ (so nothing else is fetched). */
 declare const PORCHLIGHT_PARTS: string[];
 
-export function createParts(base: string, socket: Socket): { register: (name: unknown, init: unknown) => void } {
+export function createParts(base: string, socket: Socket, chat: ChatLink): { register: (name: unknown, init: unknown) => void; load: (name: string) => void } {
   const waiting: Record<string, unknown[][]> = {};
   const loaded: Record<string, boolean> = {};
 
@@ -45,12 +48,13 @@ export function createParts(base: string, socket: Socket): { register: (name: un
   for (const name of PORCHLIGHT_PARTS) waiting[name] = [];
 
   return {
+    load,
     register: (name, init) => {
       const queue = typeof name === 'string' ? waiting[name] : undefined;
       if (!queue || typeof init !== 'function') return log('unknown part', name);
       delete waiting[name as string];
       loaded[name as string] = true;
-      (init as PartInit)({ socket, base, log });
+      (init as PartInit)({ socket, base, log, chat });
       // The part's own socket.on() handlers are in place now: replay what arrived before it.
       for (const [event, ...args] of queue) for (const handler of socket.listeners(event as string)) guard(handler)(...args);
     },

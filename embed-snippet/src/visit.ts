@@ -21,6 +21,7 @@ export interface Visit {
   /** last activity, epoch ms */ t: number;
   /** landing referrer */ r: string;
   /** landing UTM */ u: Utm;
+  /** the signed visitor token from the server (visitor:token), which opens this browser's chat */ k?: string;
 }
 
 /**
@@ -42,9 +43,26 @@ export function visit(active: boolean): Visit {
   } else {
     v = { v: '', i: newId(), s: now, c: count + 1, t: now, r: externalReferrer(), u: utmOf((k, q = new URLSearchParams(location.search)) => q.get(k), 'utm_') };
   }
-  v.v = isId(saved.v) ? saved.v : newId();
+  // The token belongs to the visitor id it was issued for: a new visitor id drops it.
+  if (isId(saved.v)) {
+    v.v = saved.v;
+    if (typeof saved.k == 'string' && saved.k.length <= 128) v.k = saved.k;
+  } else v.v = newId();
   write('localStorage', VISIT_KEY, JSON.stringify(v));
   return v;
+}
+
+/**
+ * Keeps the token the server gave this connection (`sent`: the visitor id and token of its
+ * handshake), unless another tab of the browser stored its own visitor id or token since (two
+ * tabs opened at once): then every tab must use the stored ones, and `true` says to reconnect.
+ */
+export function keepToken(token: string, sent: { v?: string; k?: string }): boolean {
+  const v = visit(false);
+  if (v.v !== sent.v || (v.k && v.k !== sent.k)) return true;
+  v.k = token;
+  write('localStorage', VISIT_KEY, JSON.stringify(v));
+  return false;
 }
 
 /**
