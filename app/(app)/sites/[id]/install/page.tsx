@@ -4,7 +4,7 @@ import { services } from '../../../../../server/services';
 import { installSnippet } from '../../../../../server/sites/install-snippet';
 import { CodeBlock } from '../../../../components/code-block';
 import { requireSite } from '../../../../lib/session';
-import { IDENTIFY_EXAMPLE } from '../../../../lib/snippets';
+import { CHAT_API_EXAMPLE, IDENTIFY_EXAMPLE } from '../../../../lib/snippets';
 
 export const metadata: Metadata = { title: 'Install' };
 
@@ -59,6 +59,16 @@ export default async function InstallPage({ params }: { params: Promise<{ id: st
               </li>
               <li>
                 <div>
+                  <h3>Optional: drive the chat from your page</h3>
+                  <p>
+                    Every page shows a chat launcher. Your own buttons can open the chat, a page can hide the launcher, and your code can
+                    react to agents&apos; messages. Greeting and sneak peek are in <Link href={`/sites/${site.id}/settings`}>Settings</Link>.
+                  </p>
+                  <CodeBlock code={CHAT_API_EXAMPLE} label="Chat API example" />
+                </div>
+              </li>
+              <li>
+                <div>
                   <h3>Open a page of your site</h3>
                   <p>
                     You appear in <Link href={`/sites/${site.id}`}>Live visitors</Link> within a second.
@@ -77,7 +87,11 @@ export default async function InstallPage({ params }: { params: Promise<{ id: st
               <dt>Single-page apps</dt>
               <dd>Route changes (pushState, popstate, hash changes) are tracked automatically.</dd>
               <dt>Privacy</dt>
-              <dd>The snippet reports the page, referrer, UTM tags, language, time zone, screen size and whether the tab is in use: nothing a visitor types.</dd>
+              <dd>
+                The snippet reports the page, referrer, UTM tags, language, time zone, screen size and whether the tab is in use: nothing a
+                visitor types into your pages. In the chat panel, agents see a draft before it is sent only while Sneak peek is on, and the
+                panel tells visitors when it is off.
+              </dd>
               <dt>Site key</dt>
               <dd className="mono">{site.publicKey}</dd>
             </dl>
