@@ -1,5 +1,5 @@
 // How a new message reaches an agent who is not looking: a short chime (WebAudio, no sound file)
-// and a desktop notification. Browser-only helpers; the decision of when is in chat-provider.tsx.
+// and a desktop notification. Browser-only helpers; the decision of when is in use-chat-alerts.ts.
 
 type AudioCtor = typeof AudioContext;
 let audio: AudioContext | null = null;

@@ -5,7 +5,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { LiveVisitor } from '../../server/protocol';
-import { useChatActions } from './chat-provider';
+import { useChatActions } from './chat-context';
 import { ChatIcon } from './icons';
 
 type ChatTarget = Pick<LiveVisitor, 'id' | 'chat'>;

@@ -1,6 +1,6 @@
 // Everything the dashboard holds about chat, in one pure reducer: the inbox (conversations and
 // the unread total), the threads this tab has opened (messages by seq, server/chat/thread.ts),
-// and the outbox. The provider (chat-provider.tsx) feeds it socket events and acks.
+// and the outbox. The provider (chat-provider.tsx) and its hooks feed it socket events and acks.
 import type { ChatMessage, ConversationSummary } from '../../server/protocol';
 import { holds, mergeMessages, emptyThread, type Thread } from '../../server/chat/thread';
 import { inboxReducer, initialInbox, type InboxAction, type InboxState } from './inbox';

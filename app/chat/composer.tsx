@@ -5,7 +5,7 @@
 // conversation while the agent moves between conversations.
 import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { CHAT_MAX_LENGTH } from '../../server/protocol/chat';
-import { useChat, useChatActions } from './chat-provider';
+import { useChat, useChatActions } from './chat-context';
 import { SendIcon } from './icons';
 import { cleanText } from './outbox';
 

@@ -10,7 +10,7 @@ import { visitorLabel } from '../../server/chat/friendly-name';
 import { initialsOf } from '../../server/initials';
 import { useNow } from '../live/use-live-site';
 import { clip } from '../live/format';
-import { useChat, useChatActions, type TypingInfo } from './chat-provider';
+import { useChat, useChatActions, type TypingInfo } from './chat-context';
 import { SoundIcon, BellIcon } from './icons';
 import { inboxRows, parseInboxView, previewOf, serializeInboxView, shortAgo, viewKey, type InboxView } from './inbox';
 

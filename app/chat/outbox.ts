@@ -1,6 +1,6 @@
 // The agent's outbox: messages typed but not yet stored by the server. Each keeps the id chosen
 // when it was typed, so sending it again (after a reconnect, after an ack that never came) can
-// never make it twice: the server stores a message once per id. Pure; the provider does the I/O.
+// never make it twice: the server stores a message once per id. Pure; use-outbox.ts does the I/O.
 import { CHAT_MAX_LENGTH } from '../../server/protocol/chat';
 
 export interface OutboxEntry {

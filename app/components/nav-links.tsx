@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useUnreadTotal } from '../chat/chat-provider';
+import { useUnreadTotal } from '../chat/chat-context';
 import { badgeText } from '../chat/inbox';
 
 export interface NavItem {

@@ -23,7 +23,8 @@ import { STATUS_LABEL } from './format';
 import { highlightOf, sparklineSeries, visitorList, type Connection } from './live-store';
 import { Sparkline, sparkDomainStart } from './sparkline';
 import { useLiveSite, useNow } from './use-live-site';
-import { VisitorTable, type Highlight } from './visitor-table';
+import type { Highlight } from './visitor-row';
+import { VisitorTable } from './visitor-table';
 
 interface Props {
   site: { id: string; name: string; allowedOrigins: string[] };

@@ -117,8 +117,7 @@ describe('video calls in a real browser', () => {
     // Agent mutes: the visitor stops receiving sound; unmutes: it comes back.
     await agent.locator('[data-testid=call-mute]').click();
     expect(await agent.locator('[data-testid=call-mute]').getAttribute('aria-pressed')).toBe('true');
-    await v.page.waitForTimeout(500);
-    expect(await audioEnergyGrows(v.page)).toBe(false);
+    await expect.poll(() => audioEnergyGrows(v.page), POLL).toBe(false);
     await agent.locator('[data-testid=call-mute]').click();
     await expect.poll(() => audioEnergyGrows(v.page), { timeout: 10_000 }).toBe(true);
 

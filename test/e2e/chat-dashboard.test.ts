@@ -392,6 +392,8 @@ describe('live chat in the dashboard', () => {
     const before = (await notes()).length;
     const chimesBefore = await chimes();
     const v = await newVisitor('/pricing', 'Olivia Byrne');
+    // The freshly loaded page's socket is up and live (else the message would come before it).
+    await expect.poll(() => agent.locator(`[data-testid=visitor-row][data-visitor-id="${v.id}"]`).count(), POLL).toBe(1);
     const m = await v.say('Is anyone there?');
     await expect.poll(async () => (await notes()).slice(before), POLL).toEqual([{ title: 'Olivia Byrne', body: 'Is anyone there?' }]);
     await expect.poll(chimes, POLL).toBeGreaterThan(chimesBefore);
@@ -421,6 +423,8 @@ describe('live chat in the dashboard', () => {
     await agent.reload();
     await expect.poll(() => agent.locator('[data-testid=chat-mute]').getAttribute('aria-pressed'), POLL).toBe('true');
     await agent.goto(`${app.url}/sites/${demo.siteId}`);
+    // Connected and live, so silence below means muted, not deaf.
+    await expect.poll(() => agent.locator(`[data-testid=visitor-row][data-visitor-id="${w.id}"]`).count(), POLL).toBe(1);
     const mutedNotes = (await notes()).length;
     const mutedChimes = await chimes();
     await w.say('Still there?');
