@@ -16,7 +16,7 @@ import { watchNavigation } from './navigation';
 import { currentPage, environment, text } from './page';
 import { createParts } from './parts';
 import { read } from './storage';
-import { keepToken, tabId, visit } from './visit';
+import { keepToken, tabId, visit, VISIT_KEY } from './visit';
 
 guard(() => {
   if (alreadyLoaded()) return log('loaded twice on this page: the first copy keeps running');
@@ -111,13 +111,12 @@ guard(() => {
         chat.mount();
       }),
     );
-    // Another tab may have stored its token first: every tab of the browser uses that one.
-    socket.on(
-      'visitor:token',
-      guard((p: { token?: unknown }) => {
-        if (typeof p?.token == 'string' && keepToken(p.token, sent.hs)) socket?.disconnect().connect();
-      }),
-    );
+    // Another tab may have stored its visitor id or token first: every tab of the browser uses
+    // those. Two tabs opened at once can both find the storage empty and both write it; the
+    // one overwritten hears it through the storage event and switches.
+    const adopt = guard((token: string | null) => keepToken(token, sent.hs) && socket?.disconnect().connect());
+    socket.on('visitor:token', (p: { token?: unknown }) => typeof p?.token == 'string' && adopt(p.token));
+    addEventListener('storage', (e) => e.key == VISIT_KEY && adopt(null));
     parts = createParts(base, socket, chat.link);
     // An open panel or unsent messages on the previous page (or chat:open before this): the chat part is needed now.
     if (read('sessionStorage', CHAT_KEY) || chat.link.queue.includes('open')) parts.load('chat');

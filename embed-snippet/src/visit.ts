@@ -9,7 +9,7 @@ import { isId, newId } from './ids';
 import { externalReferrer, httpUrl, utmOf } from './page';
 import { read, write } from './storage';
 
-const VISIT_KEY = '_porchlight';
+export const VISIT_KEY = '_porchlight';
 const TAB_KEY = '_porchlight_tab';
 const VISIT_GAP_MS = 30 * 60_000;
 
@@ -57,11 +57,11 @@ export function visit(active: boolean): Visit {
  * handshake), unless another tab of the browser stored its own visitor id or token since (two
  * tabs opened at once): then every tab must use the stored ones, and `true` says to reconnect.
  */
-export function keepToken(token: string, sent: { v?: string; k?: string }): boolean {
+export function keepToken(token: string | null, sent: { v?: string; k?: string }): boolean {
   const v = visit(false);
   if (v.v !== sent.v || (v.k && v.k !== sent.k)) return true;
-  v.k = token;
-  write('localStorage', VISIT_KEY, JSON.stringify(v));
+  // null: only the check (another tab wrote the storage: the `storage` event).
+  if (token) write('localStorage', VISIT_KEY, JSON.stringify({ ...v, k: token }));
   return false;
 }
 
