@@ -63,6 +63,11 @@ export class ChatService {
     return this.store.forVisitor(v);
   }
 
+  /** The conversations of the visitors who just connected, found in one go. */
+  visitorConversations(keys: VisitorKey[]): Promise<StoredConversation[]> {
+    return this.store.forVisitors(keys);
+  }
+
   /** Agent messages the visitor has not read, and the last of them (for the launcher's preview). */
   async visitorUnreadState(v: VisitorKey): Promise<{ count: number; last: ChatMessage | null } | null> {
     const c = (await this.store.forVisitor(v))?.summary;
@@ -147,15 +152,15 @@ export class ChatService {
   }
 
   /** Proactive chat: the conversation of a visitor the agent may see, for the browser they are on now. */
-  async agentStart(a: AgentContext, site: { siteId: string; workspaceId: string }, visitorId: string, tokenIds: string[]): Promise<ConversationSummary> {
+  async agentStart(a: AgentContext, site: { siteId: string; workspaceId: string }, visitorId: string, tokenIds: string[]): Promise<StoredConversation> {
     if (!a.workspaceIds.includes(site.workspaceId)) throw new ChatError('not_found', 'no such site');
     for (const tokenId of tokenIds) {
       const existing = await this.store.forVisitor({ siteId: site.siteId, visitorId, tokenId });
-      if (existing) return existing.summary;
+      if (existing) return existing;
     }
     const tokenId = tokenIds[0];
     if (!tokenId) throw new ChatError('not_found', 'This visitor is not on the site any more');
-    return (await this.store.ensureForVisitor({ siteId: site.siteId, visitorId, tokenId }, this.date())).conversation.summary;
+    return (await this.store.ensureForVisitor({ siteId: site.siteId, visitorId, tokenId }, this.date())).conversation;
   }
 
   async agentSend(a: AgentContext, conversationId: string, p: { id: string; text: string }): Promise<{ message: ChatMessage; conversation: StoredConversation; duplicate: boolean }> {

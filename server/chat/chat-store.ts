@@ -74,6 +74,19 @@ export class ChatStore {
     return rows[0] ?? null;
   }
 
+  /** The conversations of many visitors at once (one query per few hundred): for connection storms. */
+  async forVisitors(keys: VisitorKey[]): Promise<StoredConversation[]> {
+    const out: StoredConversation[] = [];
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      // Token ids are random: matching on them finds the rows; site and visitor are checked too.
+      const rows = await this.summaries(inArray(conversation.visitorToken, chunk.map((k) => k.tokenId)), chunk.length * 2);
+      const wanted = new Set(chunk.map((k) => `${k.siteId}\n${k.visitorId}\n${k.tokenId}`));
+      out.push(...rows.filter((r) => wanted.has(`${r.visitor.siteId}\n${r.visitor.visitorId}\n${r.visitor.tokenId}`)));
+    }
+    return out;
+  }
+
   /** The visitor's conversation, created (empty) if they have none. */
   async ensureForVisitor(v: VisitorKey, now: Date, who: { name?: string | null; email?: string | null } = {}): Promise<{ conversation: StoredConversation; created: boolean }> {
     // Almost always it exists already: one read, no write.

@@ -11,6 +11,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ChatError, type AgentContext, type ChatService, type VisitorContext } from '../chat/chat-service';
 import type { StoredConversation } from '../chat/chat-store';
 import { TypingBoard } from '../chat/typing';
+import { Batcher } from './batcher';
 import type { EventBus } from '../events/bus';
 import { initialsOf } from '../initials';
 import type { PresenceEngine } from '../presence/engine';
@@ -38,6 +39,8 @@ import { visitorRoom } from './call-events';
 export const workspaceRoom = (workspaceId: string) => `ws:${workspaceId}`;
 export const browserRoom = (siteId: string, tokenId: string) => `vtok:${siteId}:${tokenId}`;
 const panelRoom = (workspaceId: string) => `chat-open:${workspaceId}`;
+/** How long new visitor connections gather before their conversations are looked up together. */
+const ARRIVALS_EVERY_MS = 50;
 
 export interface ChatLimits {
   /** Messages a visitor may send a minute (all their tabs together). */
@@ -154,7 +157,53 @@ export function createChatTransport(d: ChatTransportDeps) {
   /** Per visitor (all their tabs and sockets together), not per socket. */
   const consume = (limiter: RateLimiterMemory, key: string) => () => limiter.consume(key).then(() => true, () => false);
 
+  // Most visitors never chat: their conversation is looked up off the connection path, for
+  // everyone who connected in the last moment in one query, so a reconnect storm of thousands of
+  // visitors costs a few queries, not one each.
+  const arrivals = new Batcher<VisitorSocket>(ARRIVALS_EVERY_MS, async (sockets) => {
+    const open = sockets.filter((s) => s.connected);
+    const found = await chat.visitorConversations(open.map((s) => ({ siteId: s.data.siteId, visitorId: s.data.visitorId, tokenId: s.data.tokenId })));
+    const byToken = new Map(found.map((c) => [`${c.visitor.siteId}\n${c.visitor.tokenId}`, c]));
+    for (const s of open) {
+      const c = byToken.get(`${s.data.siteId}\n${s.data.tokenId}`);
+      if (!c || c.visitor.visitorId !== s.data.visitorId) continue;
+      s.join(browserRoom(c.visitor.siteId, c.visitor.tokenId));
+      d.presence.setChat(s.data.siteId, s.data.visitorId, liveOf(c));
+      if (c.summary.lastSeq <= c.summary.visitorReadSeq) continue;
+      const unread = await chat.visitorUnreadState(c.visitor);
+      if (unread && s.connected) s.emit('chat:unread', unread);
+    }
+  }, (err) => d.log('visitor conversation lookup failed', err));
+
+  /** Every socket of one browser (its token), on any process, joins its conversation's room. */
+  const joinBrowser = async (v: { siteId: string; visitorId: string; tokenId: string }): Promise<void> => {
+    const sockets = await d.visitorNsp.in(visitorRoom(v.siteId, v.visitorId)).fetchSockets();
+    for (const s of sockets) if (s.data.tokenId === v.tokenId) s.join(browserRoom(v.siteId, v.tokenId));
+  };
+  // A conversation a visitor's tab just started: their other tabs hear it from now on too.
+  d.bus.subscribe('chat:conversation-opened', ({ conversation: c }) => joinBrowser(c.visitor));
+
+  /**
+   * Most visitors never chat, and each handler a socket holds costs memory at ten thousand
+   * sockets: a visitor socket gets its chat handlers (and its browser's room) on its first chat
+   * event, or when it turns out to have a conversation already.
+   */
   const onVisitorConnection = (socket: VisitorSocket): void => {
+    let wired = false;
+    const wire = (): void => {
+      if (wired) return;
+      wired = true;
+      wireVisitor(socket);
+    };
+    socket.use((packet, next) => {
+      if (!wired && typeof packet[0] === 'string' && packet[0].startsWith('chat:')) wire();
+      next();
+    });
+    // Their row shows their conversation; unread agent messages load the chat part (badge, preview).
+    arrivals.add(socket);
+  };
+
+  const wireVisitor = (socket: VisitorSocket): void => {
     const { siteId, workspaceId, visitorId, tokenId } = socket.data;
     const key = { siteId, visitorId, tokenId };
     const ctx = (): VisitorContext => {
@@ -166,17 +215,6 @@ export function createChatTransport(d: ChatTransportDeps) {
     const messages = { limiter: consume(visitorMessages, who), onError };
     const light = { limiter: tokenBucket(10, 30), onError };
     void socket.join(browserRoom(siteId, tokenId));
-
-    // Their row shows their conversation; unread agent messages load the chat part (badge, preview).
-    chat.visitorConversation(key).then(
-      async (c) => {
-        if (!c) return;
-        d.presence.setChat(siteId, visitorId, liveOf(c));
-        const unread = await chat.visitorUnreadState(key);
-        if (unread && socket.connected) socket.emit('chat:unread', unread);
-      },
-      (err) => d.log('visitor conversation lookup failed', err),
-    );
 
     on(socket, 'chat:hello', EmptySchema, wrap(async () => {
       await socket.join(panelRoom(workspaceId));
@@ -235,7 +273,10 @@ export function createChatTransport(d: ChatTransportDeps) {
       // The browser(s) the visitor is on now: their conversation is the one of that token.
       const sockets = await d.visitorNsp.in(visitorRoom(p.siteId, p.visitorId)).fetchSockets();
       const tokenIds = [...new Set(sockets.map((s) => s.data.tokenId))];
-      return { conversation: await chat.agentStart(await ctx(), { siteId: site.id, workspaceId: site.workspaceId }, p.visitorId, tokenIds) };
+      const c = await chat.agentStart(await ctx(), { siteId: site.id, workspaceId: site.workspaceId }, p.visitorId, tokenIds);
+      // The agent's first message must reach that browser's tabs at once.
+      for (const s of sockets) if (s.data.tokenId === c.visitor.tokenId) s.join(browserRoom(c.visitor.siteId, c.visitor.tokenId));
+      return { conversation: c.summary };
     }), opts);
     on(socket, 'chat:send', AgentChatSendSchema, wrap(async (p) => {
       const r = await chat.agentSend(await ctx(), p.conversationId, { id: p.id, text: p.text });
@@ -265,6 +306,9 @@ export function createChatTransport(d: ChatTransportDeps) {
     onVisitorConnection,
     onAgentConnection,
     onIdentify,
-    close: () => typing.close(),
+    close: () => {
+      typing.close();
+      arrivals.close();
+    },
   };
 }
