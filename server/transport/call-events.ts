@@ -21,7 +21,7 @@ import type { AgentClientEvents, AgentServerEvents, CallInvite, VisitorServerEve
 import type { SiteStore } from '../sites/site-store';
 import { initialsOf } from '../initials';
 import type { ClusterLocks } from './redis';
-import { ClientError, on, tokenBucket, type HandlerOptions } from './handler';
+import { ClientError, on, tokenBucket, wireOnFirst, type HandlerOptions } from './handler';
 import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from './io';
 import { CallAcceptSchema, CallMediaStateSchema, CallRejoinSchema, CallRefSchema, CallSignalSchema, CallStartSchema } from './schemas';
 import type { Socket } from 'socket.io';
@@ -272,10 +272,6 @@ export function createCallTransport(d: CallTransportDeps) {
 
   const onVisitorConnection = (socket: VisitorSocket): void => {
     const { siteId, visitorId, tabId } = socket.data;
-    const party = (): VisitorParty => ({ siteId, visitorId, tabId, socketId: socket.id });
-    const limiter = tokenBucket(30, 120);
-    const onError = (err: unknown) => d.log('visitor call event failed', err);
-    const opts = { limiter, onError };
     void socket.join(visitorRoom(siteId, visitorId));
 
     // A tab that comes back mid-call (its next page) is told to rejoin; a new tab of a visitor
@@ -287,12 +283,17 @@ export function createCallTransport(d: CallTransportDeps) {
       else if (current.acceptedAt === null) socket.emit('call:invite', current.invite);
     }
 
-    on(socket, 'call:accept', CallAcceptSchema, (p) => join({ op: 'accept', callId: p.callId, party: party(), media: p.media, problems: p.problems ?? [] }), opts);
-    on(socket, 'call:rejoin', CallRejoinSchema, (p) => join({ op: 'rejoin', callId: p.callId, party: party(), resumeToken: p.resumeToken, media: p.media, problems: p.problems ?? [] }), opts);
-    on(socket, 'call:decline', CallRefSchema, (p) => must({ op: 'decline', callId: p.callId, party: party() }), opts);
-    on(socket, 'call:navigating', CallRefSchema, (p) => must({ op: 'navigating', callId: p.callId, party: party() }), opts);
-    on(socket, 'call:answering', CallRefSchema, (p) => must({ op: 'answering', callId: p.callId, party: party() }), opts);
-    wirePartyEvents(socket as unknown as PartySocket, () => ({ kind: 'visitor', ...party() }), must, opts);
+    // A visitor's call handlers exist once they answer a call (most visitors are never called).
+    wireOnFirst(socket, 'call:', () => {
+      const party = (): VisitorParty => ({ siteId, visitorId, tabId, socketId: socket.id });
+      const opts = { limiter: tokenBucket(30, 120), onError: (err: unknown) => d.log('visitor call event failed', err) };
+      on(socket, 'call:accept', CallAcceptSchema, (p) => join({ op: 'accept', callId: p.callId, party: party(), media: p.media, problems: p.problems ?? [] }), opts);
+      on(socket, 'call:rejoin', CallRejoinSchema, (p) => join({ op: 'rejoin', callId: p.callId, party: party(), resumeToken: p.resumeToken, media: p.media, problems: p.problems ?? [] }), opts);
+      on(socket, 'call:decline', CallRefSchema, (p) => must({ op: 'decline', callId: p.callId, party: party() }), opts);
+      on(socket, 'call:navigating', CallRefSchema, (p) => must({ op: 'navigating', callId: p.callId, party: party() }), opts);
+      on(socket, 'call:answering', CallRefSchema, (p) => must({ op: 'answering', callId: p.callId, party: party() }), opts);
+      wirePartyEvents(socket as unknown as PartySocket, () => ({ kind: 'visitor', ...party() }), must, opts);
+    });
 
     socket.on('disconnect', (reason) => {
       if (!currentCall(siteId, visitorId)) return;

@@ -17,7 +17,7 @@ import { initialsOf } from '../initials';
 import type { PresenceEngine } from '../presence/engine';
 import type { AgentBrief, LiveChat } from '../protocol';
 import type { SiteStore } from '../sites/site-store';
-import { ClientError, on, tokenBucket } from './handler';
+import { ClientError, on, tokenBucket, wireOnFirst } from './handler';
 import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from './io';
 import {
   AgentChatReadSchema,
@@ -189,16 +189,7 @@ export function createChatTransport(d: ChatTransportDeps) {
    * event, or when it turns out to have a conversation already.
    */
   const onVisitorConnection = (socket: VisitorSocket): void => {
-    let wired = false;
-    const wire = (): void => {
-      if (wired) return;
-      wired = true;
-      wireVisitor(socket);
-    };
-    socket.use((packet, next) => {
-      if (!wired && typeof packet[0] === 'string' && packet[0].startsWith('chat:')) wire();
-      next();
-    });
+    wireOnFirst(socket, 'chat:', () => wireVisitor(socket));
     // Their row shows their conversation; unread agent messages load the chat part (badge, preview).
     arrivals.add(socket);
   };

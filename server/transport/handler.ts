@@ -54,6 +54,22 @@ export function on<L extends { [K in keyof L]: EventFn }, E extends keyof L & st
   (socket as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on(event, listener);
 }
 
+/**
+ * Runs `wire` (which registers an area's handlers) on the socket's first event named
+ * `<prefix>...`, before that event is handled. At ten thousand visitor sockets every handler a
+ * socket holds costs memory, and most visitors never call or chat.
+ */
+export function wireOnFirst(socket: Socket<never, never, never, unknown>, prefix: string, wire: () => void): void {
+  let wired = false;
+  socket.use((packet, next) => {
+    if (!wired && typeof packet[0] === 'string' && packet[0].startsWith(prefix)) {
+      wired = true;
+      wire();
+    }
+    next();
+  });
+}
+
 /** Token bucket per socket: `rate` events a second, bursts up to `burst`. */
 export function tokenBucket(rate: number, burst: number, now: () => number = Date.now): () => boolean {
   let tokens = burst;
