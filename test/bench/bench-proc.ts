@@ -22,7 +22,10 @@ export class Child {
   private exited = false;
 
   constructor(readonly name: string, script: string, args: string[], env: Record<string, string> = {}) {
-    const node = [process.execPath, '--import', 'tsx', '--expose-gc', '--max-old-space-size=6144', path.join(here, script), ...args];
+    // BENCH_CPU_PROF_DIR=/some/dir: every child writes a V8 CPU profile there when it exits (for
+    // finding what a stall was; NODE_OPTIONS may not carry --cpu-prof).
+    const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-interval', '500', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] : [];
+    const node = [process.execPath, ...prof, '--import', 'tsx', '--expose-gc', '--max-old-space-size=6144', path.join(here, script), ...args];
     // Through sh so the open-file soft limit can be raised to the hard limit; `exec` keeps the pid,
     // so proc.pid is the Node process whose /proc entries we read.
     this.proc = spawn('/bin/sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', 'sh', ...node], {
