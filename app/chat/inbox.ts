@@ -2,6 +2,7 @@
 // answers, acks and live chat:message / chat:conversation events), the unread total, and which
 // of them a filtered list shows. Pure (no React, no socket): every rule here is unit-tested.
 import type { ChatMessage, ConversationSummary, InboxFilter, InboxOwner, InboxStatus, LiveChat } from '../../server/protocol';
+import { getParam, oneOf, type ParamSource } from '../lib/url-params';
 
 // ---------- the view (filters) and its URL form ----------
 
@@ -17,28 +18,16 @@ export interface InboxView {
 
 export const DEFAULT_INBOX_VIEW: InboxView = Object.freeze({ site: null, status: 'open', owner: 'all' });
 
-type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
-
-function param(p: ParamSource, key: string): string | undefined {
-  if (p instanceof URLSearchParams) return p.get(key) ?? undefined;
-  const v = p[key];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | null {
-  const v = value?.trim().toLowerCase();
-  return v && (allowed as readonly string[]).includes(v) ? (v as T) : null;
-}
 
 const SITE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads the view from the query string; anything unknown falls back to the default. */
 export function parseInboxView(p: ParamSource): InboxView {
-  const site = param(p, 'site')?.trim() ?? '';
+  const site = getParam(p, 'site')?.trim() ?? '';
   return {
     site: SITE_ID.test(site) ? site.toLowerCase() : null,
-    status: oneOf(param(p, 'status'), INBOX_STATUSES) ?? DEFAULT_INBOX_VIEW.status,
-    owner: oneOf(param(p, 'owner'), INBOX_OWNERS) ?? DEFAULT_INBOX_VIEW.owner,
+    status: oneOf(getParam(p, 'status'), INBOX_STATUSES) ?? DEFAULT_INBOX_VIEW.status,
+    owner: oneOf(getParam(p, 'owner'), INBOX_OWNERS) ?? DEFAULT_INBOX_VIEW.owner,
   };
 }
 

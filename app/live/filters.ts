@@ -2,6 +2,7 @@
 // so a view can be bookmarked/shared as a URL and every rule here is unit-tested.
 import type { Device, LiveVisitor, VisitorStatus } from '../../server/protocol';
 import { countryName } from './format';
+import { getParam, oneOf, type ParamSource } from '../lib/url-params';
 
 export const SORT_KEYS = ['status', 'page', 'pages', 'time', 'source', 'country', 'device', 'visitor', 'identity'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -75,18 +76,6 @@ export const FIRST_DIR: Record<SortKey, SortDir> = {
 const MAX_TEXT = 200;
 const MAX_NUMBER = 100_000;
 
-type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
-
-function getParam(p: ParamSource, key: string): string | undefined {
-  if (p instanceof URLSearchParams) return p.get(key) ?? undefined;
-  const v = p[key];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | null {
-  const v = value?.trim().toLowerCase();
-  return v && (allowed as readonly string[]).includes(v) ? (v as T) : null;
-}
 
 function text(value: string | undefined): string {
   return (value ?? '').slice(0, MAX_TEXT);
