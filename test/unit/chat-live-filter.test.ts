@@ -2,31 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_VIEW, activeFilterCount, applyView, clearFilters, parseView, serializeView, type ViewState } from '../../app/live/filters';
 import type { LiveChat, LiveVisitor } from '../../server/protocol';
+import { liveVisitor } from '../support/live-visitor';
 
 const NOW = 1_750_000_000_000;
 
-function visitor(id: string, chat: LiveChat | null, startedMinAgo: number): LiveVisitor {
-  return {
-    id,
-    status: 'active',
-    tabs: 1,
-    page: { url: 'https://shop.example/', title: 'Home', path: '/' },
-    pagesViewed: 1,
-    visitStartedAt: NOW - startedMinAgo * 60_000,
-    lastActivityAt: NOW,
-    referrer: '',
-    source: 'direct',
-    utm: {},
-    country: 'DE',
-    device: { type: 'desktop', browser: 'Chrome', os: 'macOS' },
-    language: 'en-US',
-    timeZone: 'Europe/Berlin',
-    visitCount: 1,
-    identity: { attributes: {} },
-    call: null,
-    chat,
-  };
-}
+const visitor = (id: string, chat: LiveChat | null, startedMinAgo: number): LiveVisitor => liveVisitor(id, { chat, visitStartedAt: NOW - startedMinAgo * 60_000 }, NOW);
 
 const crowd = [
   visitor('unread', { conversationId: 'c1', status: 'open', assigneeName: null, unread: 2 }, 4),
