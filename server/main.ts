@@ -16,6 +16,8 @@ import { visitorTokens } from './chat/visitor-token';
 import { EventBus } from './events/bus';
 import { HistoryWriter } from './history/writer';
 import { createLogger, logFn } from './log';
+import { readiness } from './http/readiness';
+import { sql } from 'drizzle-orm';
 import { CallBook, systemClock } from './calls/call-book';
 import { CallRecorder, listCallAgents, listCalls } from './calls/call-records';
 import { PresenceEngine } from './presence/engine';
@@ -248,6 +250,12 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     if (snippet.handles(url)) return snippet.serve(req, res);
     if (url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, db: database.kind, redis: !!redis }));
+      return;
+    }
+    if (url === '/readyz') {
+      void readiness({ db: () => database.db.execute(sql`select 1`), redis: redis ? redis.ping : null }).then((r) =>
+        res.writeHead(r.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(r)),
+      );
       return;
     }
     if (o.nextHandler) {

@@ -30,6 +30,8 @@ export async function connectRedis(io: PorchlightIo, agents: AgentNamespace, url
     if (typeof siteId === 'string' && typeof reply === 'function') reply(presence.snapshot(siteId));
   });
   return {
+    /** Whether Redis answers now (for /readyz). */
+    ping: async (): Promise<boolean> => (await pub.ping()) === 'PONG',
     remoteSnapshot: async (siteId: string): Promise<LiveVisitor[]> => {
       try {
         const parts = await agents.serverSideEmitWithAck('presence:snapshot', siteId);
