@@ -195,7 +195,11 @@ describe.skipIf(shouldSkipTurnTests())('TURN through a local coturn (use-auth-se
     expect((await state()).echoed).toEqual(['ping-1', 'ping-2']);
 
     // Both ends of the selected pair are coturn relay addresses: the data went through coturn.
-    const sel = await page.evaluate(() => (window as unknown as { pairSelected(): Promise<{ a: Selected | null; b: Selected | null }> }).pairSelected());
+    // The stats may still show the pair as in progress for a moment after the first data: wait for
+    // both sides to report it succeeded (CI caught an 'in-progress' right after the echo).
+    const selected = () => page.evaluate(() => (window as unknown as { pairSelected(): Promise<{ a: Selected | null; b: Selected | null }> }).pairSelected());
+    await expect.poll(async () => { const s = await selected(); return [s.a?.state, s.b?.state]; }, POLL).toEqual(['succeeded', 'succeeded']);
+    const sel = await selected();
     for (const side of [sel.a, sel.b]) {
       expect(side, JSON.stringify(sel)).not.toBeNull();
       expect(side!.state).toBe('succeeded');
