@@ -9,23 +9,10 @@
 // visitor + tab from the handshake) plus the socket id, never by anything in a payload. Once a
 // visitor tab accepts, only that tab (on whichever socket it has now, after a navigation) is the
 // visitor party. One visitor, one call; one agent, one call.
+import type { Clock } from '../clock';
 import type { CallEnd, CallEndReason, CallMedia, CallOutcome, CallParty, CallPhase, ErrorCode, MediaProblem } from '../protocol';
 
-export interface CallClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: CallClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
+export type CallClock = Clock;
 
 export interface AgentParty {
   userId: string;

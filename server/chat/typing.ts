@@ -1,11 +1,7 @@
 // Who is typing in which conversation. Ephemeral: a typing mark expires after `ttlMs` unless
 // it is renewed (clients renew while the person types), so a closed tab or a lost "stopped"
 // event never leaves "Ana is typing…" on screen. Clock injected.
-export interface TypingClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { Clock } from '../clock';
 
 export interface TypingChange<P> {
   conversationId: string;
@@ -18,7 +14,7 @@ export class TypingBoard<P extends string> {
   private readonly marks = new Map<string, { timer: unknown; text: string | undefined }>();
 
   constructor(
-    private readonly clock: TypingClock,
+    private readonly clock: Clock,
     private readonly ttlMs: number,
     private readonly onChange: (c: TypingChange<P>) => void,
   ) {}

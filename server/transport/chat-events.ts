@@ -11,6 +11,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ChatError, type AgentContext, type ChatService, type VisitorContext } from '../chat/chat-service';
 import type { StoredConversation } from '../chat/chat-store';
 import { TypingBoard } from '../chat/typing';
+import { systemClock } from '../clock';
 import { Batcher } from './batcher';
 import type { EventBus } from '../events/bus';
 import { initialsOf } from '../initials';
@@ -109,18 +110,9 @@ export function createChatTransport(d: ChatTransportDeps) {
   if (d.cluster) d.agentNsp.on('chat:live', (p) => d.presence.setChat(p.siteId, p.visitorId, p.chat));
 
   // ---- typing (ephemeral, expires by itself) ----
-  const typingClock = {
-    now: Date.now,
-    setTimeout: (fn: () => void, ms: number) => {
-      const t = setTimeout(fn, ms);
-      t.unref?.();
-      return t;
-    },
-    clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
-  };
   /** Where a typing change goes: the conversation's visitor or its workspace's agents. */
   const typingRoutes = new Map<string, { workspaceId: string; browser: string; agent?: AgentBrief; agentSocket?: string }>();
-  const typing = new TypingBoard<string>(typingClock, d.typingTtlMs, (c) => {
+  const typing = new TypingBoard<string>(systemClock, d.typingTtlMs, (c) => {
     const route = typingRoutes.get(`${c.conversationId}\n${c.party}`);
     if (!route) return;
     if (!c.typing) typingRoutes.delete(`${c.conversationId}\n${c.party}`);
