@@ -214,8 +214,10 @@ export function createChatTransport(d: ChatTransportDeps) {
       await chat.visitorRead(ctx(), p.seq);
       return {};
     }), light);
+    // A browser's conversation never changes once it exists: looked up once, not per keystroke.
+    let conversation: StoredConversation | null = null;
     on(socket, 'chat:typing', VisitorChatTypingSchema, wrap(async (p) => {
-      const c = await chat.visitorConversation(key);
+      const c = (conversation ??= await chat.visitorConversation(key));
       if (!c) return {};
       const settings = await chat.settings(siteId);
       typingRoutes.set(`${c.summary.id}\nvisitor`, { workspaceId, browser: browserRoom(siteId, tokenId) });

@@ -14,33 +14,14 @@ import {
   type ViewState,
 } from '../../app/live/filters';
 import type { LiveVisitor } from '../../server/protocol';
+import { liveVisitor } from '../support/live-visitor';
 
 const NOW = 1_750_000_000_000;
 const MIN = 60_000;
 
 function visitor(id: string, o: Partial<Omit<LiveVisitor, 'page'>> & { path?: string; title?: string } = {}): LiveVisitor {
   const { path = '/', title = 'Home', ...rest } = o;
-  return {
-    id,
-    status: 'active',
-    tabs: 1,
-    page: { url: `https://shop.example${path}`, title, path },
-    pagesViewed: 1,
-    visitStartedAt: NOW - MIN,
-    lastActivityAt: NOW,
-    referrer: '',
-    source: 'direct',
-    utm: {},
-    country: 'DE',
-    device: { type: 'desktop', browser: 'Chrome', os: 'macOS' },
-    language: 'en-US',
-    timeZone: 'Europe/Berlin',
-    visitCount: 1,
-    identity: { attributes: {} },
-    call: null,
-    chat: null,
-    ...rest,
-  };
+  return liveVisitor(id, { page: { url: `https://shop.example${path}`, title, path }, ...rest }, NOW);
 }
 
 const view = (o: Partial<ViewState> = {}): ViewState => ({ ...DEFAULT_VIEW, ...o });
