@@ -116,60 +116,68 @@ export class ChatStore {
 
   /**
    * Stores a message with the conversation's next seq (or finds the one already stored under
-   * the same id) and updates the conversation, in one transaction.
+   * the same id) and updates the conversation, in one statement: the conversation's update and
+   * the insert commit or fail together, and no connection is held between round trips.
    */
   async append(conversationId: string, m: NewMessage, now: Date, patch: ConversationPatch = {}): Promise<{ message: ChatMessage; duplicate: boolean }> {
-    const existing = await this.byClientId(conversationId, m.clientId);
-    if (existing) return { message: existing, duplicate: true };
+    const iso = now.toISOString();
+    // A visitor's request for a call waits for an answer like a message of theirs does.
+    const fromVisitor = m.from === 'visitor' || m.event === 'call_requested';
+    const counters: Record<string, SQL | number | null | Date | string | boolean | undefined> =
+      fromVisitor
+        ? {
+            agentUnread: sql`${conversation.agentUnread} + 1`,
+            waitingSince: sql`coalesce(${conversation.waitingSince}, ${iso}::timestamptz)`,
+            // A visitor who writes again reopens a closed conversation.
+            status: 'open',
+            closedAt: null,
+          }
+        : m.from === 'agent'
+          ? {
+              visitorUnread: sql`${conversation.visitorUnread} + 1`,
+              waitingSince: null,
+              offline: false,
+              // The first agent who replies is assigned; the reply means they read the thread.
+              assigneeId: sql`coalesce(${conversation.assigneeId}, ${m.agent?.id ?? null})`,
+              assigneeName: sql`coalesce(${conversation.assigneeName}, ${m.agent?.name ?? null})`,
+              agentUnread: 0,
+              agentReadSeq: sql`${conversation.lastSeq} + 1`,
+            }
+          : {};
+    const bumped = this.db.$with('bumped').as(
+      this.db
+        .update(conversation)
+        .set({ lastSeq: sql`${conversation.lastSeq} + 1`, lastText: m.text, lastFrom: m.from, lastEvent: m.event, lastAt: now, updatedAt: now, ...counters, ...patch })
+        .where(eq(conversation.id, conversationId))
+        .returning({ seq: conversation.lastSeq }),
+    );
+    const values = { conversationId, clientId: m.clientId, sender: m.from, agentId: m.agent?.id ?? null, agentName: m.agent?.name ?? null, body: m.text, event: m.event, at: now };
     try {
-      const message = await this.db.transaction(async (tx) => {
-        const iso = now.toISOString();
-        // A visitor's request for a call waits for an answer like a message of theirs does.
-        const fromVisitor = m.from === 'visitor' || m.event === 'call_requested';
-        const counters: Record<string, SQL | number | null | Date | string | boolean | undefined> =
-          fromVisitor
-            ? {
-                agentUnread: sql`${conversation.agentUnread} + 1`,
-                waitingSince: sql`coalesce(${conversation.waitingSince}, ${iso}::timestamptz)`,
-                // A visitor who writes again reopens a closed conversation.
-                status: 'open',
-                closedAt: null,
-              }
-            : m.from === 'agent'
-              ? {
-                  visitorUnread: sql`${conversation.visitorUnread} + 1`,
-                  waitingSince: null,
-                  offline: false,
-                  // The first agent who replies is assigned; the reply means they read the thread.
-                  assigneeId: sql`coalesce(${conversation.assigneeId}, ${m.agent?.id ?? null})`,
-                  assigneeName: sql`coalesce(${conversation.assigneeName}, ${m.agent?.name ?? null})`,
-                  agentUnread: 0,
-                  agentReadSeq: sql`${conversation.lastSeq} + 1`,
-                }
-              : {};
-        const [row] = await tx
-          .update(conversation)
-          .set({
-            lastSeq: sql`${conversation.lastSeq} + 1`,
-            lastText: m.text,
-            lastFrom: m.from,
-            lastEvent: m.event,
-            lastAt: now,
-            updatedAt: now,
-            ...counters,
-            ...patch,
-          })
-          .where(eq(conversation.id, conversationId))
-          .returning({ seq: conversation.lastSeq });
-        if (!row) throw new Error('no such conversation');
-        const values = { conversationId, seq: row.seq, clientId: m.clientId, sender: m.from, agentId: m.agent?.id ?? null, agentName: m.agent?.name ?? null, body: m.text, event: m.event, at: now };
-        await tx.insert(chatMessage).values(values);
-        return toMessage(values);
-      });
-      return { message, duplicate: false };
+      const rows = await this.db
+        .with(bumped)
+        .insert(chatMessage)
+        .select(
+          this.db
+            .select({
+              conversationId: sql<string>`${values.conversationId}`.as('conversation_id'),
+              seq: bumped.seq,
+              clientId: sql<string>`${values.clientId}`.as('client_id'),
+              sender: sql<MessageSender>`${values.sender}`.as('sender'),
+              agentId: sql<string | null>`${values.agentId}`.as('agent_id'),
+              agentName: sql<string | null>`${values.agentName}`.as('agent_name'),
+              body: sql<string>`${values.body}`.as('body'),
+              event: sql<string | null>`${values.event}`.as('event'),
+              at: sql<Date>`${iso}::timestamptz`.as('at'),
+            })
+            .from(bumped),
+        )
+        .returning({ seq: chatMessage.seq });
+      const row = rows[0];
+      if (!row) throw new Error('no such conversation');
+      return { message: toMessage({ ...values, seq: row.seq }), duplicate: false };
     } catch (err) {
-      // The same id sent twice at the same moment (a resend racing the original): the other
-      // transaction stored it, this one rolled back without taking a seq.
+      // The same id again (a resend): the unique index refused it, and the statement (with its
+      // update of the conversation) rolled back without taking a seq.
       const again = await this.byClientId(conversationId, m.clientId);
       if (again) return { message: again, duplicate: true };
       throw err;

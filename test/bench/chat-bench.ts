@@ -343,7 +343,7 @@ function render(o: Options, r: Report, startedAt: Date, finished: boolean): stri
   const m = machine();
   const { p, b } = r;
   const db = p?.db ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite');
-  const dbLabel = db === 'postgres' ? 'PostgreSQL (DATABASE_URL, a fresh database for the run)' : 'PGlite in memory, in the server process';
+  const dbLabel = db === 'postgres' ? 'PostgreSQL (DATABASE_URL, a fresh database for the run)' : 'PGlite in memory, on its own thread in the server process';
   const lines: string[] = [];
   lines.push('# Chat benchmark');
   lines.push('');
