@@ -1,6 +1,7 @@
 // Database schema: accounts (better-auth's tables), workspaces and sites, and visit history.
 // Live presence is not here: it lives in memory (server/presence).
 import { relations } from 'drizzle-orm';
+import { ROLES } from '../server/access/access';
 import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -62,9 +63,29 @@ export const workspace = pgTable('workspace', {
 export const workspaceMember = pgTable('workspace_member', {
   workspaceId: text('workspace_id').notNull().references(() => workspace.id, { onDelete: 'cascade' }),
   userId: text('user_id').notNull().references(() => user.id, { onDelete: 'cascade' }),
-  role: text('role', { enum: ['owner', 'agent'] }).notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** When a dashboard of theirs was last connected (the Team page's "last activity"). */
+  lastActiveAt: ts('last_active_at'),
+  /** When the user last chose this workspace (joining one chooses it): the latest is their current one. */
+  selectedAt: ts('selected_at'),
 }, (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('member_user_idx').on(t.userId)]);
+
+/** A link that lets one person join a workspace with a role. Only a hash of its token is kept. */
+export const invitation = pgTable('invitation', {
+  id: text('id').primaryKey(),
+  workspaceId: text('workspace_id').notNull().references(() => workspace.id, { onDelete: 'cascade' }),
+  email: text('email').notNull(),
+  role: text('role', { enum: ['admin', 'agent'] }).notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  invitedBy: text('invited_by').references(() => user.id, { onDelete: 'set null' }),
+  invitedByName: text('invited_by_name').notNull(),
+  createdAt: ts('created_at').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  acceptedAt: ts('accepted_at'),
+  acceptedBy: text('accepted_by').references(() => user.id, { onDelete: 'set null' }),
+  revokedAt: ts('revoked_at'),
+}, (t) => [index('invitation_workspace_idx').on(t.workspaceId)]);
 
 export const site = pgTable('site', {
   id: text('id').primaryKey(),

@@ -2,15 +2,35 @@
 // hashed passwords, HTTP-only session cookies). Each new account gets its own workspace.
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
 import type { Db } from '../drizzle/db';
 import { account, session, user, verification } from '../drizzle/schema';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from './password-rules';
+
+/**
+ * The client address, set by our HTTP server on every auth request (from the socket, or from
+ * X-Forwarded-For only behind TRUSTED_PROXIES); any copy a client sends is replaced.
+ */
+export const CLIENT_IP_HEADER = 'x-porchlight-client-ip';
+
+/** Endpoints that set a password, and the body field holding it. */
+const PASSWORD_FIELDS: Record<string, 'password' | 'newPassword'> = {
+  '/sign-up/email': 'password',
+  '/change-password': 'newPassword',
+  '/reset-password': 'newPassword',
+  '/set-password': 'newPassword',
+};
 
 export interface AuthOptions {
   db: Db;
   secret: string;
   baseURL: string;
   trustedOrigins: string[];
+  /** Per-address limits on sign-in and sign-up (off only for tests and benchmarks). */
+  rateLimit: boolean;
   onUserCreated: (u: { id: string; name: string; email: string }) => Promise<void>;
+  /** A session ended (sign-out, revoked, password changed): its sockets must close at once. */
+  onSessionEnded?: (s: { id: string; userId: string }) => void;
 }
 
 export function createAuth(o: AuthOptions) {
@@ -19,11 +39,35 @@ export function createAuth(o: AuthOptions) {
     secret: o.secret,
     baseURL: o.baseURL,
     trustedOrigins: o.trustedOrigins,
-    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    emailAndPassword: { enabled: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: MAX_PASSWORD_LENGTH, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
-    databaseHooks: { user: { create: { after: async (u) => o.onUserCreated(u) } } },
-    // Tests and benchmarks sign up many accounts from one address.
-    rateLimit: { enabled: process.env.NODE_ENV === 'production' && !process.env.PORCHLIGHT_NO_RATE_LIMIT },
+    databaseHooks: {
+      user: { create: { after: async (u) => o.onUserCreated(u) } },
+      session: { delete: { after: async (s) => o.onSessionEnded?.({ id: s.id, userId: s.userId }) } },
+    },
+    hooks: {
+      // Runs before better-auth's own length checks, so the user reads our reason.
+      before: createAuthMiddleware(async (ctx) => {
+        const field = PASSWORD_FIELDS[ctx.path];
+        const body: unknown = ctx.body;
+        if (!field || typeof body !== 'object' || body === null) return;
+        const password = (body as Record<string, unknown>)[field];
+        if (typeof password !== 'string') return;
+        const problem = passwordProblem(password);
+        if (problem) throw new APIError('BAD_REQUEST', problem);
+      }),
+    },
+    // In memory, per process: a cluster allows each process's limit (sessions stay shared).
+    rateLimit: {
+      enabled: o.rateLimit,
+      window: 60,
+      max: 300,
+      customRules: {
+        '/sign-in/email': { window: 60, max: 5 },
+        '/sign-up/email': { window: 600, max: 10 },
+      },
+    },
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },
     telemetry: { enabled: false },
   });
 }

@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   BETTER_AUTH_SECRET: z.string().min(32).optional(),
   /** Proxies whose X-Forwarded-For is believed (IP addresses, comma-separated). */
   TRUSTED_PROXIES: csv,
+  /** Any value turns off the per-address sign-in and sign-up limits (tests and benchmarks that sign up many accounts). */
+  PORCHLIGHT_NO_RATE_LIMIT: z.string().optional(),
   /** How long a visitor whose last tab closed stays listed. */
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(8_000),
   /** Coalescing window for dashboard diffs. */
@@ -62,6 +64,8 @@ export interface Config {
   dataDir: string;
   authSecret: string | undefined;
   trustedProxies: string[];
+  /** Per-address limits on sign-in and sign-up. */
+  authRateLimit: boolean;
   graceMs: number;
   flushMs: number;
   demoPort: number | null;
@@ -93,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     authSecret: e.BETTER_AUTH_SECRET,
     trustedProxies: e.TRUSTED_PROXIES,
+    authRateLimit: !e.PORCHLIGHT_NO_RATE_LIMIT,
     graceMs: e.PRESENCE_GRACE_MS,
     flushMs: e.PRESENCE_FLUSH_MS,
     demoPort: e.DEMO_PORT === 'off' ? null : Number(e.DEMO_PORT),

@@ -3,20 +3,25 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { toNodeHandler } from 'better-auth/node';
 import type { Database } from '../drizzle/db';
-import { createAuth } from './auth';
+import { CLIENT_IP_HEADER, createAuth } from './auth';
 import type { Config } from './config';
 import { ChatService } from './chat/chat-service';
 import { ChatStore } from './chat/chat-store';
 import { sendOfflineMail } from './chat/offline-mail';
+import { sendInvitationMail } from './team/invitation-mail';
+import { TeamService } from './team/team-service';
+import { TeamStore } from './team/team-store';
 import { visitorTokens } from './chat/visitor-token';
 import { EventBus } from './events/bus';
 import { HistoryWriter } from './history/writer';
 import { createLogger, logFn } from './log';
 import { readiness } from './http/readiness';
+import { setBaseHeaders, setDashboardHeaders } from './http/security-headers';
 import { sql } from 'drizzle-orm';
 import { CallBook } from './calls/call-book';
 import { systemClock } from './clock';
@@ -32,6 +37,7 @@ import { createChatTransport } from './transport/chat-events';
 import { createIo, type PorchlightIo } from './transport/io';
 import { createSnippetServer } from './http/snippet-files';
 import { attachVisitorNamespace, siteKeyOf } from './transport/visitor-namespace';
+import { clientIp } from './visitors/client-ip';
 import { openCountryLookup } from './visitors/geo';
 import { connectRedis } from './transport/redis';
 
@@ -87,15 +93,19 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   });
   history.start();
   const secret = config.authSecret ?? persistentSecret(config.dataDir);
+  const bus = new EventBus((err, event) => log(`${event} subscriber failed`, err));
   const auth = createAuth({
     db,
     secret,
     baseURL: publicUrl,
     trustedOrigins: dashboardOrigins,
+    rateLimit: config.authRateLimit,
     onUserCreated: async (u) => {
       await sites.createWorkspaceFor(u.id, `${u.name}'s workspace`);
     },
+    onSessionEnded: (s) => bus.publish('access:changed', { userId: s.userId, sessionId: s.id, reason: 'signed-out' }),
   });
+  const team = new TeamService(new TeamStore(db), bus, { now }, { publicUrl: () => publicUrl });
   const country = await openCountryLookup(log);
 
   const { io, visitors: visitorNsp, agents: agentNsp } = createIo(httpServer, {
@@ -128,7 +138,6 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   });
 
   const redis = config.redisUrl ? await connectRedis(io, agentNsp, config.redisUrl, presence, log) : null;
-  const bus = new EventBus((err, event) => log(`${event} subscriber failed`, err));
 
   const callRecords = new CallRecorder(db, log);
   if (!config.redisUrl) {
@@ -178,6 +187,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     log,
   });
   const mail = config.mail.smtpUrl ? sendOfflineMail({ db, bus, smtpUrl: config.mail.smtpUrl, from: config.mail.from, publicUrl, now, log }) : null;
+  const inviteMail = config.mail.smtpUrl ? sendInvitationMail({ bus, smtpUrl: config.mail.smtpUrl, from: config.mail.from, log }) : null;
 
   attachVisitorNamespace(visitorNsp, {
     sites,
@@ -203,6 +213,8 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     auth,
     db,
     sites,
+    team,
+    bus,
     presence,
     history,
     dashboardOrigins: () => dashboardOrigins,
@@ -228,15 +240,22 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     presence,
     publicUrl,
     demo: o.demo ?? null,
+    team,
     calls: { list: (f) => listCalls(db, f), agents: (siteIds) => listCallAgents(db, siteIds) },
   };
   setServices(services);
 
   const authHandler = toNodeHandler(auth);
   const snippet = createSnippetServer(o.snippetDir);
+  const headerOptions = { trustedProxies: config.trustedProxies, origins: dashboardOrigins, dev: process.env.__NEXT_DEV_SERVER === '1' || process.env.NODE_ENV === 'development' };
   httpServer.on('request', (req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/socket.io/')) return; // handled by socket.io's own listener
+    // Only this server says who the client is (better-auth keys its rate limits on it).
+    delete req.headers[CLIENT_IP_HEADER];
+    // Snippet files are loaded by customer pages on other origins: no dashboard policy for them.
+    if (snippet.handles(url)) return snippet.serve(req, res);
+    setBaseHeaders(req, res, config.trustedProxies);
     // Only the dashboard's own pages may change anything (no CSRF from customer sites, which
     // may be same-site with the dashboard, so SameSite cookies alone do not protect).
     const origin = req.headers.origin;
@@ -245,10 +264,11 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       return;
     }
     if (url.startsWith('/api/auth/')) {
+      const address = authClientAddress(req, config.trustedProxies);
+      if (address) req.headers[CLIENT_IP_HEADER] = address;
       void authHandler(req, res);
       return;
     }
-    if (snippet.handles(url)) return snippet.serve(req, res);
     if (url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, db: database.kind, redis: !!redis }));
       return;
@@ -260,6 +280,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       return;
     }
     if (o.nextHandler) {
+      setDashboardHeaders(req, res, headerOptions);
       Promise.resolve(o.nextHandler(req, res)).catch((err) => {
         log('request failed', err);
         if (!res.headersSent) res.writeHead(500).end('Internal error');
@@ -287,6 +308,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       callTransport.close();
       chatTransport.close();
       mail?.close();
+      inviteMail?.close();
       calls.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await callRecords.flush();
@@ -296,6 +318,12 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       setServices(undefined);
     },
   };
+}
+
+/** The client for better-auth's rate limits: a trusted proxy's forwarded address if it is one, else the peer. */
+function authClientAddress(req: http.IncomingMessage, trustedProxies: readonly string[]): string | undefined {
+  const forwarded = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies);
+  return forwarded && isIP(forwarded) ? forwarded : clientIp(req.socket.remoteAddress, undefined, []);
 }
 
 /** A session-signing secret kept in the data folder, so logins survive restarts. */

@@ -7,6 +7,7 @@ import type { CallFilter } from './calls/call-records';
 import type { CallRecord } from './protocol';
 import type { PresenceEngine } from './presence/engine';
 import type { SiteStore } from './sites/site-store';
+import type { TeamService } from './team/team-service';
 
 export interface Services {
   auth: Auth;
@@ -16,6 +17,7 @@ export interface Services {
   /** Where browsers reach this server, e.g. http://localhost:3000. */
   publicUrl: string;
   demo: { url: string; email: string; password: string } | null;
+  team: TeamService;
   /** Stored calls, for the calls history page (the caller passes the user's own site ids). */
   calls: {
     list(f: CallFilter): Promise<CallRecord[]>;

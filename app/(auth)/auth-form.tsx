@@ -11,7 +11,8 @@ interface Props {
   demo?: { email: string; password: string } | null;
 }
 
-const MIN_PASSWORD = 8;
+/** Same as server/password-rules.ts (not imported: it carries the common-password list). */
+const MIN_PASSWORD = 10;
 
 export function AuthForm({ mode, next, demo }: Props) {
   const router = useRouter();
@@ -126,6 +127,7 @@ export function AuthForm({ mode, next, demo }: Props) {
               onChange={(e) => setPassword(e.target.value)}
               aria-invalid={!!fieldErrors.password}
               aria-describedby={fieldErrors.password ? 'password-error' : signup ? 'password-hint' : undefined}
+              minLength={signup ? MIN_PASSWORD : undefined}
               maxLength={128}
             />
             {fieldErrors.password ? (
@@ -135,7 +137,7 @@ export function AuthForm({ mode, next, demo }: Props) {
             ) : (
               signup && (
                 <span className="hint" id="password-hint">
-                  At least {MIN_PASSWORD} characters.
+                  At least {MIN_PASSWORD} characters, not a common password.
                 </span>
               )
             )}
@@ -183,7 +185,8 @@ function messageFor(err: { code?: string; message?: string; status?: number }, s
   const code = err.code ?? '';
   if (code === 'INVALID_EMAIL_OR_PASSWORD' || err.status === 401) return 'That email and password do not match an account.';
   if (code === 'USER_ALREADY_EXISTS' || code === 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL') return 'An account with this email already exists. Log in instead.';
-  if (code === 'PASSWORD_TOO_SHORT') return `Use a password of at least ${MIN_PASSWORD} characters.`;
+  if (code === 'PASSWORD_TOO_SHORT') return `Use at least ${MIN_PASSWORD} characters.`;
+  if (code === 'PASSWORD_TOO_COMMON') return err.message || 'This password is too common. Choose another one.';
   if (code === 'PASSWORD_TOO_LONG') return 'That password is too long (128 characters at most).';
   if (code === 'INVALID_EMAIL') return 'Enter a valid email address.';
   if (err.status === 429) return 'Too many attempts. Wait a minute and try again.';

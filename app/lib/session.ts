@@ -3,6 +3,7 @@ import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { services } from '../../server/services';
+import type { Role } from '../../server/access/access';
 import type { SiteRecord } from '../../server/sites/site-store';
 import { isSiteId } from './site-json';
 
@@ -32,12 +33,18 @@ export const siteForUser = cache(async (userId: string, siteId: string): Promise
   return services().sites.getForUser(userId, siteId);
 });
 
-/** The signed-in user and their site, for pages under /sites/[id]: login redirect or 404 otherwise. */
-export async function requireSite(siteId: string, returnTo: string): Promise<{ user: SessionUser; site: SiteRecord }> {
+/** The site and the user's role in its workspace; null for someone else's site or a bad id. */
+export const siteWithRole = cache(async (userId: string, siteId: string): Promise<{ site: SiteRecord; role: Role } | null> => {
+  if (!isSiteId(siteId)) return null;
+  return services().sites.getWithRole(userId, siteId);
+});
+
+/** The signed-in user, their site and role, for pages under /sites/[id]: login redirect or 404 otherwise. */
+export async function requireSite(siteId: string, returnTo: string): Promise<{ user: SessionUser; site: SiteRecord; role: Role }> {
   const user = await requireUser(returnTo);
-  const site = await siteForUser(user.id, siteId);
-  if (!site) notFound();
-  return { user, site };
+  const found = await siteWithRole(user.id, siteId);
+  if (!found) notFound();
+  return { user, ...found };
 }
 
 /** A "next" parameter is only followed to a path on this site (no open redirect). */

@@ -14,6 +14,14 @@ export interface DomainEvents {
   'chat:read': { conversation: StoredConversation; by: 'agent' | 'visitor' };
   /** `by`: the user id of the agent who closed it. */
   'chat:conversation-closed': { conversation: StoredConversation; by: string };
+  /**
+   * What a user may reach changed or ended (removed from a workspace, role changed, signed out,
+   * session revoked): their open dashboard sockets must reconnect and be judged again at once.
+   * `sessionId` narrows it to one session; without it, every session of the user.
+   */
+  'access:changed': { userId: string; sessionId?: string; reason: 'removed' | 'role-changed' | 'signed-out' };
+  /** An invitation link was created or re-sent (the mailer sends it when SMTP is set). */
+  'team:invited': { email: string; link: string; workspaceName: string; invitedByName: string; role: 'admin' | 'agent'; expiresAt: number };
 }
 
 export type DomainEventName = keyof DomainEvents;

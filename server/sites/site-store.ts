@@ -1,8 +1,9 @@
 // Sites and the workspaces that own them. Every read takes the caller's user id: the tenant
 // always comes from the session, never from an id the client sent.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../drizzle/db';
+import type { Role } from '../access/access';
 import { site, workspace, workspaceMember } from '../../drizzle/schema';
 
 export interface SiteRecord {
@@ -47,14 +48,14 @@ export class SiteStore {
     return id;
   }
 
-  /** The user's first workspace (each account gets one at sign-up). */
+  /** The user's current workspace (as server/team/team-store.ts: chosen or joined last, else the oldest). */
   async workspaceOf(userId: string): Promise<{ id: string; name: string } | null> {
     const rows = await this.db
       .select({ id: workspace.id, name: workspace.name })
       .from(workspaceMember)
       .innerJoin(workspace, eq(workspace.id, workspaceMember.workspaceId))
       .where(eq(workspaceMember.userId, userId))
-      .orderBy(asc(workspaceMember.createdAt))
+      .orderBy(sql`${workspaceMember.selectedAt} desc nulls last`, asc(workspaceMember.createdAt))
       .limit(1);
     return rows[0] ?? null;
   }
@@ -77,6 +78,20 @@ export class SiteStore {
       .where(and(eq(workspaceMember.userId, userId), eq(site.id, siteId)))
       .limit(1);
     return rows[0] ?? null;
+  }
+
+  /** The site and the user's role in its workspace; null when they are not a member (or no such site). */
+  async getWithRole(userId: string, siteId: string): Promise<{ site: SiteRecord; role: Role } | null> {
+    const rows = await this.db
+      .select({ ...siteColumns, role: workspaceMember.role })
+      .from(site)
+      .innerJoin(workspaceMember, eq(workspaceMember.workspaceId, site.workspaceId))
+      .where(and(eq(workspaceMember.userId, userId), eq(site.id, siteId)))
+      .limit(1);
+    const row = rows[0];
+    if (!row) return null;
+    const { role, ...rec } = row;
+    return { site: rec, role };
   }
 
   async create(userId: string, input: SiteInput): Promise<SiteRecord> {

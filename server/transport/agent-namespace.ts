@@ -1,7 +1,10 @@
 // /agent: dashboard sockets. Authenticated by the dashboard session cookie; an agent can only
 // watch sites of their own workspaces. Presence reaches them as a snapshot, then coalesced diffs.
 import { fromNodeHeaders } from 'better-auth/node';
+import { can } from '../access/access';
 import type { Auth } from '../auth';
+import type { EventBus } from '../events/bus';
+import type { TeamService } from '../team/team-service';
 import { readVisitorDetails } from '../history/reader';
 import type { HistoryWriter } from '../history/writer';
 import type { Db } from '../../drizzle/db';
@@ -16,6 +19,8 @@ export interface AgentDeps {
   auth: Auth;
   db: Db;
   sites: SiteStore;
+  team: Pick<TeamService, 'touch'>;
+  bus: EventBus;
   presence: PresenceEngine;
   history: HistoryWriter;
   /** Origins the dashboard is served from: a socket from anywhere else is refused (cross-site hijacking). */
@@ -29,6 +34,9 @@ export interface AgentDeps {
 }
 
 export const siteRoom = (siteId: string) => `site:${siteId}`;
+/** Every dashboard socket of a user, and of one session: what revocation closes. */
+const userRoom = (userId: string) => `user:${userId}`;
+const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void {
   nsp.use(async (socket, next) => {
@@ -37,7 +45,7 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void
       if (origin && !deps.dashboardOrigins().includes(origin)) return next(new Error('forbidden'));
       const session = await deps.auth.api.getSession({ headers: fromNodeHeaders(socket.request.headers) });
       if (!session) return next(new Error('unauthorized'));
-      socket.data = { userId: session.user.id, name: session.user.name };
+      socket.data = { userId: session.user.id, name: session.user.name, sessionId: session.session.id };
       next();
     } catch (err) {
       deps.log('agent handshake failed', err);
@@ -45,13 +53,23 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void
     }
   });
 
+  // Access ends at once: the user's (or the session's) sockets close, on every process (the
+  // adapter carries it), and reconnect only if the session still lets them in; every watch and
+  // action is judged again then.
+  deps.bus.subscribe('access:changed', ({ userId, sessionId }) => {
+    nsp.in(sessionId ? sessionRoom(sessionId) : userRoom(userId)).disconnectSockets(true);
+  });
+
   nsp.on('connection', (socket: AgentSocket) => {
-    const { userId } = socket.data;
+    const { userId, sessionId } = socket.data;
+    void socket.join([userRoom(userId), sessionRoom(sessionId)]);
+    deps.team.touch(userId).catch((err: unknown) => deps.log('last activity update failed', err));
     const limiter = tokenBucket(20, 60);
     const onError = (err: unknown) => deps.log('agent event failed', err);
 
     const ownSite = async (siteId: string) => {
-      if (!(await deps.sites.getForUser(userId, siteId))) throw new ClientError('forbidden', 'not your site');
+      const found = await deps.sites.getWithRole(userId, siteId);
+      if (!found || !can(found.role, 'live:watch')) throw new ClientError('forbidden', 'not your site');
     };
 
     const opts = { limiter, onError };

@@ -18,6 +18,8 @@ export interface VisitorSocketData {
 export interface AgentSocketData {
   userId: string;
   name: string;
+  /** The dashboard session it was opened with: signing out or revoking it closes the socket. */
+  sessionId: string;
 }
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, InterServerEvents, VisitorSocketData>;

@@ -161,6 +161,7 @@ async function startPorchlightServer(): Promise<void> {
     DATA_DIR: dataDir,
     BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
     NODE_ENV: 'production',
+    PORCHLIGHT_NO_RATE_LIMIT: '1', // the benchmarks sign up many agents from one address
     ...(process.env.PRESENCE_FLUSH_MS ? { PRESENCE_FLUSH_MS: process.env.PRESENCE_FLUSH_MS } : {}),
     ...(process.env.PRESENCE_GRACE_MS ? { PRESENCE_GRACE_MS: process.env.PRESENCE_GRACE_MS } : {}),
     // The chat benchmark raises the chat rate limits (it measures latency, not the limits).

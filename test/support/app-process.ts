@@ -17,7 +17,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<AppPro
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'porchlight-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'server/start.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', DEMO_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SKIP_BUILD: '1', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: '', REDIS_URL: '', ...env },
+    env: { ...process.env, PORT: '0', DEMO_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SKIP_BUILD: '1', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: '', REDIS_URL: '', PORCHLIGHT_NO_RATE_LIMIT: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -2,14 +2,16 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { NavLinks } from '../../../components/nav-links';
-import { currentUser, siteForUser } from '../../../lib/session';
+import { can } from '../../../../server/access/access';
+import { currentUser, siteWithRole } from '../../../lib/session';
 
 export default async function SiteLayout({ children, params }: { children: ReactNode; params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await currentUser();
   if (!user) return children; // the page redirects to the login page
-  const site = await siteForUser(user.id, id);
-  if (!site) notFound();
+  const found = await siteWithRole(user.id, id);
+  if (!found) notFound();
+  const { site, role } = found;
   const base = `/sites/${site.id}`;
   return (
     <>
@@ -31,7 +33,7 @@ export default async function SiteLayout({ children, params }: { children: React
           items={[
             { href: base, label: 'Live visitors' },
             { href: `${base}/install`, label: 'Install' },
-            { href: `${base}/settings`, label: 'Settings' },
+            ...(can(role, 'site:settings') ? [{ href: `${base}/settings`, label: 'Settings' }] : []),
           ]}
         />
       </div>

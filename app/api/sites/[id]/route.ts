@@ -1,5 +1,6 @@
 // GET /api/sites/:id and PATCH (rename, change allowed origins). Someone else's site is a 404,
 // exactly like a site that does not exist.
+import { can } from '../../../../server/access/access';
 import { services } from '../../../../server/services';
 import { HttpError, assertSameOrigin, json, parseSiteInput, readJson, route, sessionUser } from '../../../lib/http';
 import { isSiteId, siteJson } from '../../../lib/site-json';
@@ -26,7 +27,9 @@ export const PATCH = route(async (req: Request, ctx: Ctx) => {
   const user = await sessionUser(req);
   const { id } = await ctx.params;
   const s = services();
-  if (!isSiteId(id) || !(await s.sites.getForUser(user.id, id))) throw notFound();
+  const found = isSiteId(id) ? await s.sites.getWithRole(user.id, id) : null;
+  if (!found) throw notFound();
+  if (!can(found.role, 'site:settings')) throw new HttpError('forbidden', 'Only owners and admins can change site settings.');
   const input = parseSiteInput(await readJson(req));
   const site = await s.sites.update(user.id, id, input);
   if (!site) throw notFound();

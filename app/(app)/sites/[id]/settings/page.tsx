@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { can } from '../../../../../server/access/access';
 import { SiteForm } from '../../../../components/site-form';
 import { requireSite } from '../../../../lib/session';
 
@@ -6,7 +7,21 @@ export const metadata: Metadata = { title: 'Site settings' };
 
 export default async function SiteSettingsPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { site } = await requireSite(id, `/sites/${id}/settings`);
+  const { site, role } = await requireSite(id, `/sites/${id}/settings`);
+  if (!can(role, 'site:settings')) {
+    return (
+      <div className="page-narrow">
+        <section className="card" aria-labelledby="settings-title">
+          <div className="card-header">
+            <h2 id="settings-title">Site settings</h2>
+          </div>
+          <div className="card-body">
+            <p role="alert">Only the workspace&apos;s owners and admins can change site settings. Ask one of them if something here needs to change.</p>
+          </div>
+        </section>
+      </div>
+    );
+  }
   return (
     <div className="page-narrow">
       <div className="two-col">

@@ -1,0 +1,178 @@
+// Teams: members, roles and invitation links. Every action is checked by the access module
+// (server/access/access.ts); someone outside the workspace gets not_found, never data.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { can, type Role } from '../access/access';
+import type { Clock } from '../clock';
+import type { EventBus } from '../events/bus';
+import type { ErrorCode } from '../protocol';
+import type { InvitationLookup, InvitationView, TeamMember, TeamView } from './team-types';
+import type { InvitationRow, TeamStore } from './team-store';
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export class TeamError extends Error {
+  override readonly name = 'TeamError';
+  constructor(readonly code: ErrorCode) {
+    super(code);
+  }
+}
+
+/** By name, not instanceof: Next.js route handlers run their own copy of this module. */
+export function isTeamError(err: unknown): err is TeamError {
+  return err instanceof Error && err.name === 'TeamError' && typeof (err as { code?: unknown }).code === 'string';
+}
+
+export interface TeamServiceOptions {
+  /** Where browsers open the dashboard, for invitation links. */
+  publicUrl: () => string;
+  invitationTtlMs?: number;
+}
+
+type InvitableRole = Exclude<Role, 'owner'>;
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+export class TeamService {
+  constructor(
+    private readonly store: TeamStore,
+    private readonly bus: EventBus,
+    private readonly clock: Pick<Clock, 'now'>,
+    private readonly opts: TeamServiceOptions,
+  ) {}
+
+  /** The Team page of the user's workspace; null when they belong to none. */
+  async view(userId: string): Promise<TeamView | null> {
+    const ws = await this.store.primaryWorkspace(userId);
+    if (!ws) return null;
+    const mayInvite = can(ws.role, 'member:invite');
+    const [members, invitations] = await Promise.all([this.store.members(ws.id), mayInvite ? this.store.pendingInvitations(ws.id) : Promise.resolve([])]);
+    const now = this.clock.now();
+    return {
+      workspace: { id: ws.id, name: ws.name },
+      me: { userId, role: ws.role },
+      members: members.map((m): TeamMember => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: m.joinedAt.getTime(), lastActiveAt: m.lastActiveAt?.getTime() ?? null, you: m.userId === userId })),
+      invitations: invitations.filter((i) => i.expiresAt.getTime() > now).map(toView),
+      can: { invite: mayInvite, manageMembers: members.some((m) => can(ws.role, 'member:remove', { role: m.role, self: m.userId === userId })) },
+    };
+  }
+
+  /** The user's workspace and their role in it (the one the dashboard shows). */
+  workspaceOf(userId: string): Promise<{ id: string; name: string; role: Role } | null> {
+    return this.store.primaryWorkspace(userId);
+  }
+
+  async invite(actorId: string, input: { email: string; role: InvitableRole }): Promise<{ invitation: InvitationView; link: string }> {
+    const ws = await this.actorWorkspace(actorId, 'member:invite');
+    const token = randomBytes(24).toString('base64url');
+    const now = this.clock.now();
+    const row: InvitationRow = {
+      id: randomUUID(),
+      workspaceId: ws.id,
+      email: input.email.trim().toLowerCase(),
+      role: input.role,
+      tokenHash: hashToken(token),
+      invitedBy: actorId,
+      invitedByName: (await this.store.userName(actorId)) ?? '',
+      createdAt: new Date(now),
+      expiresAt: new Date(now + this.ttl()),
+      acceptedAt: null,
+      acceptedBy: null,
+      revokedAt: null,
+    };
+    await this.store.insertInvitation(row);
+    return this.sent(row, token, ws.name);
+  }
+
+  /** A new link for a pending invitation, valid for another 7 days; the old link stops working. */
+  async resend(actorId: string, invitationId: string): Promise<{ invitation: InvitationView; link: string }> {
+    const ws = await this.actorWorkspace(actorId, 'member:invite');
+    const row = await this.store.invitation(ws.id, invitationId);
+    if (!row || row.acceptedAt || row.revokedAt) throw new TeamError('not_found');
+    const token = randomBytes(24).toString('base64url');
+    const now = this.clock.now();
+    const patch = { tokenHash: hashToken(token), createdAt: new Date(now), expiresAt: new Date(now + this.ttl()) };
+    await this.store.updateInvitation(row.id, patch);
+    return this.sent({ ...row, ...patch }, token, ws.name);
+  }
+
+  async revoke(actorId: string, invitationId: string): Promise<void> {
+    const ws = await this.actorWorkspace(actorId, 'member:invite');
+    const row = await this.store.invitation(ws.id, invitationId);
+    if (!row || row.acceptedAt || row.revokedAt) throw new TeamError('not_found');
+    await this.store.updateInvitation(row.id, { revokedAt: new Date(this.clock.now()) });
+  }
+
+  async invitation(token: string): Promise<InvitationLookup> {
+    const row = await this.store.invitationByHash(hashToken(token));
+    if (!row) return { status: 'unknown' };
+    const base = { workspaceName: (await this.store.workspaceName(row.workspaceId)) ?? '', role: row.role, email: row.email, invitedByName: row.invitedByName, expiresAt: row.expiresAt.getTime() };
+    return { status: statusOf(row, this.clock.now()), ...base };
+  }
+
+  /** Joins the invitation's workspace. A used, revoked or expired link is `gone`; a made-up one `not_found`. */
+  async accept(userId: string, token: string): Promise<{ workspaceId: string }> {
+    const row = await this.store.invitationByHash(hashToken(token));
+    if (!row) throw new TeamError('not_found');
+    if (statusOf(row, this.clock.now()) !== 'valid') throw new TeamError('gone');
+    const r = await this.store.accept(row.id, userId, new Date(this.clock.now()));
+    if (!r) throw new TeamError('gone');
+    return r;
+  }
+
+  async changeRole(actorId: string, targetId: string, role: InvitableRole): Promise<TeamMember> {
+    const { ws, target } = await this.actOnMember(actorId, targetId, 'member:change-role', role);
+    if (target.role !== role) {
+      await this.store.setRole(ws.id, targetId, role);
+      this.bus.publish('access:changed', { userId: targetId, reason: 'role-changed' });
+    }
+    return { ...target, role, joinedAt: target.joinedAt.getTime(), lastActiveAt: target.lastActiveAt?.getTime() ?? null, you: false };
+  }
+
+  async remove(actorId: string, targetId: string): Promise<void> {
+    const { ws } = await this.actOnMember(actorId, targetId, 'member:remove');
+    if (await this.store.removeMember(ws.id, targetId)) this.bus.publish('access:changed', { userId: targetId, reason: 'removed' });
+  }
+
+  /** A dashboard of the user is connected: the Team page's "last activity". */
+  touch(userId: string): Promise<void> {
+    return this.store.touch(userId, new Date(this.clock.now()));
+  }
+
+  private ttl(): number {
+    return this.opts.invitationTtlMs ?? INVITATION_TTL_MS;
+  }
+
+  private sent(row: InvitationRow, token: string, workspaceName: string): { invitation: InvitationView; link: string } {
+    const link = `${this.opts.publicUrl().replace(/\/$/, '')}/invite/${token}`;
+    const invitation = toView(row);
+    this.bus.publish('team:invited', { email: row.email, link, workspaceName, invitedByName: row.invitedByName, role: row.role, expiresAt: invitation.expiresAt });
+    return { invitation, link };
+  }
+
+  private async actorWorkspace(actorId: string, action: 'member:invite'): Promise<{ id: string; name: string; role: Role }> {
+    const ws = await this.store.primaryWorkspace(actorId);
+    if (!ws) throw new TeamError('not_found');
+    if (!can(ws.role, action)) throw new TeamError('forbidden');
+    return ws;
+  }
+
+  private async actOnMember(actorId: string, targetId: string, action: 'member:change-role' | 'member:remove', newRole?: Role) {
+    const ws = await this.store.primaryWorkspace(actorId);
+    if (!ws) throw new TeamError('not_found');
+    const target = (await this.store.members(ws.id)).find((m) => m.userId === targetId);
+    if (!target) throw new TeamError('not_found');
+    if (!can(ws.role, action, { role: target.role, self: targetId === actorId, newRole })) throw new TeamError('forbidden');
+    return { ws, target };
+  }
+}
+
+function statusOf(row: InvitationRow, now: number): InvitationLookup['status'] {
+  if (row.acceptedAt) return 'used';
+  if (row.revokedAt) return 'revoked';
+  if (row.expiresAt.getTime() <= now) return 'expired';
+  return 'valid';
+}
+
+function toView(r: InvitationRow): InvitationView {
+  return { id: r.id, email: r.email, role: r.role, createdAt: r.createdAt.getTime(), expiresAt: r.expiresAt.getTime(), invitedByName: r.invitedByName };
+}
