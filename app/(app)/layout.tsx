@@ -21,6 +21,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     { href: '/sites', label: 'All sites' },
     { href: '/conversations', label: 'Conversations', prefix: true, badge: 'chat' },
     { href: '/calls', label: 'Calls' },
+    { href: '/team', label: 'Team' },
     ...sites.slice(0, MAX_SITES_IN_NAV).map((s) => ({ href: `/sites/${s.id}`, label: s.name, prefix: true })),
   ];
   const initials = initialsOf(user.name || user.email);

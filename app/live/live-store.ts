@@ -104,7 +104,8 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
       // Rows stay on screen (marked stale by the UI) until the next snapshot replaces them.
       return { ...state, connection: state.ready ? 'reconnecting' : 'connecting', synced: false, pending: [] };
     case 'failed':
-      return { ...state, connection: 'offline', error: action.message, synced: false, pending: [] };
+      // Access ended (signed out, removed, site gone): what was shown goes too.
+      return { ...state, connection: 'offline', error: action.message, synced: false, pending: [], visitors: new Map(), marks: new Map(), history: [] };
     case 'snapshot': {
       const visitors = new Map<string, LiveVisitor>();
       for (const v of action.visitors) visitors.set(v.id, v);

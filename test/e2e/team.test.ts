@@ -1,0 +1,91 @@
+// Teams in headless Chromium, as two people in two browsers: the owner invites an agent from the
+// Team page, the agent joins from the link (signing up on the way), both watch the same live
+// table; the agent cannot open site settings; the owner removes the agent and the agent's open
+// dashboard loses the live table at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startApp, type AppProcess } from '../support/app-process';
+import { launchBrowser } from '../support/browser';
+import { openDemoLivePage } from '../support/demo';
+
+/** Waits on a browser and the network: generous, a timing is not what these tests assert. */
+const POLL = { timeout: 10_000 };
+
+describe('teams in a real browser', () => {
+  let app: AppProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp({ PRESENCE_GRACE_MS: '1500' }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('the owner invites an agent, who joins from the link, watches the same visitors, cannot change settings, and loses access when removed', async () => {
+    const owner = await openDemoLivePage(await browser.newContext(), app.url);
+    const livePath = new URL(owner.url()).pathname;
+
+    // A visitor on the demo shop shows on the owner's live table.
+    const shop = await (await browser.newContext()).newPage();
+    await shop.goto(`${app.demoUrl}/pricing`);
+    await owner.locator('[data-testid=visitor-row]').first().waitFor(POLL);
+
+    // The owner invites an agent by email from the Team page and gets a link to share.
+    await owner.goto(`${app.url}/team`);
+    const email = `ana-${Date.now()}@example.com`;
+    await owner.getByLabel('Email').fill(email);
+    await owner.getByLabel('Role', { exact: true }).selectOption('agent');
+    await owner.locator('[data-testid=invite-form] button[type=submit]').click();
+    const link = await owner.locator('[data-testid=invite-link-input]').inputValue();
+    expect(link).toMatch(new RegExp(`^${app.url}/invite/[\\w-]{20,}$`));
+    await expect.poll(() => owner.locator('[data-testid=invitation-row]').filter({ hasText: email }).count(), POLL).toBe(1);
+
+    // The agent opens the link in another browser, creates an account and joins.
+    const agent = await (await browser.newContext()).newPage();
+    await agent.goto(link);
+    expect(await agent.locator('[data-testid=invite-lead]').innerText()).toMatch(/invited you to join .+ as an? agent/i);
+    await agent.locator('[data-testid=invite-signup]').click();
+    await agent.waitForURL(/\/signup/);
+    await agent.fill('#name', 'Ana Agent');
+    await agent.fill('#email', email);
+    await agent.fill('#password', 'lantern-harbour-42');
+    await agent.click('button[type=submit]');
+    await agent.waitForURL(/\/invite\//);
+    await agent.locator('[data-testid=join-workspace]').click();
+    await agent.waitForURL(/\/sites/);
+
+    // Both watch the same live table.
+    await agent.goto(`${app.url}${livePath}`);
+    await agent.locator('[data-testid=visitor-row]').first().waitFor(POLL);
+    await owner.goto(`${app.url}${livePath}`);
+    await owner.locator('[data-testid=visitor-row]').first().waitFor(POLL);
+    const ids = (p: Page) => p.locator('[data-testid=visitor-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-visitor-id') ?? r.textContent).sort());
+    await expect.poll(async () => JSON.stringify(await ids(agent)), POLL).toBe(JSON.stringify(await ids(owner)));
+
+    // An agent sees no Settings tab, and the settings page refuses them; the API too.
+    expect(await agent.locator('.tabs a', { hasText: 'Settings' }).count()).toBe(0);
+    await agent.goto(`${app.url}${livePath}/settings`);
+    expect(await agent.getByRole('alert').innerText()).toMatch(/only the workspace's owners and admins/i);
+    expect(await agent.locator('[data-testid=site-form]').count()).toBe(0);
+    const patch = await agent.evaluate(async (path) => {
+      const r = await fetch(`/api/sites/${path.split('/').pop()}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Mine now', allowedOrigins: ['https://x.example'] }) });
+      return r.status;
+    }, livePath);
+    expect(patch).toBe(403);
+
+    // The owner sees the agent on the Team page and removes them; the agent's open live table
+    // empties and says so, without a reload.
+    await agent.goto(`${app.url}${livePath}`);
+    await agent.locator('[data-testid=visitor-row]').first().waitFor(POLL);
+    await owner.goto(`${app.url}/team`);
+    const row = owner.locator('[data-testid=member-row]').filter({ hasText: email });
+    expect(await row.locator('[data-testid=member-role-text], [data-testid=member-role]').first().evaluate((el) => (el as HTMLSelectElement).value ?? el.textContent)).toMatch(/agent/i);
+    await row.locator('[data-testid=remove-member]').click();
+    await row.locator('[data-testid=confirm-remove]').click();
+    await expect.poll(() => owner.locator('[data-testid=member-row]').filter({ hasText: email }).count(), POLL).toBe(0);
+    await expect.poll(() => agent.locator('[data-testid=visitor-row]').count(), POLL).toBe(0);
+    expect(await agent.getByRole('alert').first().innerText()).toMatch(/not available to your account/i);
+  });
+});
