@@ -88,8 +88,8 @@ describe('video calls in a real browser', () => {
     expect(await videoFramesAdvance(v.page, visitorRemote)).toBe(true);
     expect(await videoFramesAdvance(agent, agentRemote)).toBe(true);
     for (const [page, sel] of [[v.page, visitorRemote], [agent, agentRemote]] as const) {
-      const tracks = await page.evaluate((s) => {
-        const el = new Function(`return (${s})`)() as HTMLVideoElement | null;
+      const tracks = await page.evaluate((ref) => {
+        const el = (ref.host ? document.querySelector(ref.host)?.shadowRoot : document)?.querySelector(`[data-testid=${ref.testid}]`) as HTMLVideoElement | null;
         const stream = el?.srcObject as MediaStream | null;
         return { audio: stream?.getAudioTracks().map((t) => t.readyState) ?? [], video: stream?.getVideoTracks().length ?? 0, muted: el?.muted };
       }, sel);
@@ -198,8 +198,8 @@ describe('video calls in a real browser', () => {
     await expect.poll(() => dock().getAttribute('data-phase'), POLL).toBe('in-call');
     const visitorRemote = remoteVideo('porchlight-call', 'pl-remote-video');
     const size = () =>
-      v.page.evaluate((sel) => {
-        const el = new Function(`return (${sel})`)() as HTMLVideoElement;
+      v.page.evaluate((ref) => {
+        const el = (ref.host ? document.querySelector(ref.host)?.shadowRoot : document)?.querySelector(`[data-testid=${ref.testid}]`) as HTMLVideoElement;
         return `${el.videoWidth}x${el.videoHeight}`;
       }, visitorRemote);
     await expect.poll(() => videoFramesAdvance(v.page, visitorRemote), POLL).toBe(true);

@@ -81,15 +81,22 @@ export function mediaReport(page: Page): Promise<MediaReport> {
 }
 
 /** A JS expression that finds a video element, inside the call part's shadow root or not. */
-export function remoteVideo(host: string | null, testid: string): string {
-  return host ? `document.querySelector('${host}')?.shadowRoot?.querySelector('[data-testid=${testid}]')` : `document.querySelector('[data-testid=${testid}]')`;
+/** Where a video element is: in the page, or in a custom element's shadow root. Plain data, so
+ * pages can look it up without eval (the dashboard's CSP forbids it). */
+export interface VideoRef {
+  host: string | null;
+  testid: string;
+}
+
+export function remoteVideo(host: string | null, testid: string): VideoRef {
+  return { host, testid };
 }
 
 /** True if the video element shows a picture whose frames keep coming during `windowMs`. */
-export function videoFramesAdvance(page: Page, selector: string, windowMs = 600): Promise<boolean> {
+export function videoFramesAdvance(page: Page, video: VideoRef, windowMs = 600): Promise<boolean> {
   return page.evaluate(
-    async ([sel, ms]) => {
-      const find = () => new Function(`return (${sel})`)() as HTMLVideoElement | null;
+    async ([ref, ms]) => {
+      const find = () => (ref.host ? document.querySelector(ref.host)?.shadowRoot : document)?.querySelector(`[data-testid=${ref.testid}]`) as HTMLVideoElement | null;
       const el = find();
       if (!el?.srcObject || el.videoWidth === 0) return false;
       let callbacks = 0;
@@ -104,14 +111,14 @@ export function videoFramesAdvance(page: Page, selector: string, windowMs = 600)
       const f1 = el.getVideoPlaybackQuality().totalVideoFrames;
       return find() === el && (f1 - f0 >= 2 || callbacks >= 2) && el.currentTime > t0;
     },
-    [selector, windowMs] as const,
+    [video, windowMs] as const,
   );
 }
 
 /** Mean brightness (0-255) of the video's current frame. */
-export function videoLuma(page: Page, selector: string): Promise<number> {
-  return page.evaluate((sel) => {
-    const el = new Function(`return (${sel})`)() as HTMLVideoElement | null;
+export function videoLuma(page: Page, video: VideoRef): Promise<number> {
+  return page.evaluate((ref) => {
+    const el = (ref.host ? document.querySelector(ref.host)?.shadowRoot : document)?.querySelector(`[data-testid=${ref.testid}]`) as HTMLVideoElement | null;
     if (!el || el.videoWidth === 0) return -1;
     const c = document.createElement('canvas');
     c.width = 64;
@@ -122,7 +129,7 @@ export function videoLuma(page: Page, selector: string): Promise<number> {
     let sum = 0;
     for (let i = 0; i < d.length; i += 4) sum += 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
     return sum / (d.length / 4);
-  }, selector);
+  }, video);
 }
 
 /** Energy of the audio this page receives from its peer during `windowMs` (inbound-rtp totalAudioEnergy). */
