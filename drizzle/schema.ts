@@ -69,6 +69,8 @@ export const workspaceMember = pgTable('workspace_member', {
   lastActiveAt: ts('last_active_at'),
   /** When the user last chose this workspace (joining one chooses it): the latest is their current one. */
   selectedAt: ts('selected_at'),
+  /** The member chose Away: visitors see them offline and nothing rings for them. */
+  away: boolean('away').notNull().default(false),
 }, (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('member_user_idx').on(t.userId)]);
 
 /** A link that lets one person join a workspace with a role. Only a hash of its token is kept. */

@@ -50,6 +50,7 @@ const EnvSchema = z.object({
   CHAT_VISITOR_TYPING_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   /** Chat events one dashboard connection may send a second. */
   CHAT_AGENT_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(20),
+  AGENT_IDLE_AWAY_MS: z.coerce.number().int().min(1_000).max(24 * 3600_000).default(10 * 60_000),
   /** Demo customer website; 0 picks a free port, "off" disables it. */
   DEMO_PORT: z.string().default('4000'),
   NODE_ENV: z.string().default('production'),
@@ -66,6 +67,8 @@ export interface Config {
   trustedProxies: string[];
   /** Per-address limits on sign-in and sign-up. */
   authRateLimit: boolean;
+  /** A dashboard tab hidden this long stops counting its agent as online. */
+  agentIdleAwayMs: number;
   graceMs: number;
   flushMs: number;
   demoPort: number | null;
@@ -98,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authSecret: e.BETTER_AUTH_SECRET,
     trustedProxies: e.TRUSTED_PROXIES,
     authRateLimit: !e.PORCHLIGHT_NO_RATE_LIMIT,
+    agentIdleAwayMs: e.AGENT_IDLE_AWAY_MS,
     graceMs: e.PRESENCE_GRACE_MS,
     flushMs: e.PRESENCE_FLUSH_MS,
     demoPort: e.DEMO_PORT === 'off' ? null : Number(e.DEMO_PORT),

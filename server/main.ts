@@ -34,6 +34,7 @@ import { SiteStore } from './sites/site-store';
 import { attachAgentNamespace, siteRoom } from './transport/agent-namespace';
 import { createCallTransport } from './transport/call-events';
 import { createChatTransport } from './transport/chat-events';
+import { createAvailabilityTransport } from './transport/availability-events';
 import { createIo, type PorchlightIo } from './transport/io';
 import { createSnippetServer } from './http/snippet-files';
 import { attachVisitorNamespace, siteKeyOf } from './transport/visitor-namespace';
@@ -204,10 +205,12 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       chatTransport.onVisitorConnection(socket);
     },
   });
+  const availability = createAvailabilityTransport({ agentNsp, team, onChange: chatTransport.onAvailabilityChange, log });
   attachAgentNamespace(agentNsp, {
     onConnection: (socket) => {
       callTransport.onAgentConnection(socket);
       chatTransport.onAgentConnection(socket);
+      availability.onAgentConnection(socket);
     },
     callRecords,
     auth,
@@ -241,6 +244,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     publicUrl,
     demo: o.demo ?? null,
     team,
+    agentIdleAwayMs: config.agentIdleAwayMs,
     calls: { list: (f) => listCalls(db, f), agents: (siteIds) => listCallAgents(db, siteIds) },
   };
   setServices(services);

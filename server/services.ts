@@ -18,6 +18,8 @@ export interface Services {
   publicUrl: string;
   demo: { url: string; email: string; password: string } | null;
   team: TeamService;
+  /** A dashboard tab hidden this long stops counting its agent as online (AGENT_IDLE_AWAY_MS). */
+  agentIdleAwayMs: number;
   /** Stored calls, for the calls history page (the caller passes the user's own site ids). */
   calls: {
     list(f: CallFilter): Promise<CallRecord[]>;

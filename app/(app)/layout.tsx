@@ -4,6 +4,7 @@ import { initialsOf } from '../../server/initials';
 import { Brand } from '../components/brand';
 import { CallProvider } from '../call/call-provider';
 import { ChatProvider } from '../chat/chat-provider';
+import { AvailabilityToggle } from '../components/availability-toggle';
 import { LogoutButton } from '../components/logout-button';
 import { NavLinks, type NavItem } from '../components/nav-links';
 import { AgentSocketProvider } from '../lib/agent-socket';
@@ -45,6 +46,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
                 <strong>{user.name}</strong>
                 <span>{user.email}</span>
               </span>
+              <AvailabilityToggle idleAfterMs={services().agentIdleAwayMs} />
               <LogoutButton />
             </div>
           </header>

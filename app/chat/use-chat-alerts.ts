@@ -35,6 +35,8 @@ export function useChatAlerts(socket: AgentSocket | null, isOpen: (conversationI
   const [permission, setPermission] = useState<Permission>('default');
   // The socket listener reads these without being re-added on every change.
   const mutedRef = useRef(false);
+  // An agent who chose Away is not rung (the server says so on connect and on every change).
+  const awayRef = useRef(false);
   const lastChime = useRef(new Map<string, number>());
   const routerRef = useRef(router);
   routerRef.current = router;
@@ -52,7 +54,7 @@ export function useChatAlerts(socket: AgentSocket | null, isOpen: (conversationI
     const onMessage = ({ message, conversation }: { message: ChatMessage; conversation: ConversationSummary }) => {
       if (!alerts(message)) return;
       const looking = document.visibilityState === 'visible' && isOpen(conversation.id);
-      if (looking || mutedRef.current) return;
+      if (looking || mutedRef.current || awayRef.current) return;
       const now = Date.now();
       if (now - (lastChime.current.get(conversation.id) ?? 0) > CHIME_GAP_MS) {
         lastChime.current.set(conversation.id, now);
@@ -62,9 +64,14 @@ export function useChatAlerts(socket: AgentSocket | null, isOpen: (conversationI
       const body = message.from === 'system' ? systemText(message.event, null, label) : message.text.slice(0, 200);
       showNotification(label, body, `porchlight-chat-${conversation.id}`, () => routerRef.current.push(`/conversations/${conversation.id}`));
     };
+    const onAvailability = ({ away }: { away: boolean }) => {
+      awayRef.current = away;
+    };
     socket.on('chat:message', onMessage);
+    socket.on('agent:availability', onAvailability);
     return () => {
       socket.off('chat:message', onMessage);
+      socket.off('agent:availability', onAvailability);
     };
   }, [socket, isOpen]);
 

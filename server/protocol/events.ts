@@ -89,6 +89,11 @@ export interface AgentClientEvents {
   'chat:read': (p: { conversationId: string; seq: number }, ack?: AckFn) => void;
   'chat:close': (p: { conversationId: string }, ack: AckFn<{ conversation: ConversationSummary }>) => void;
   'chat:reopen': (p: { conversationId: string }, ack: AckFn<{ conversation: ConversationSummary }>) => void;
+  /**
+   * `away`: the agent's choice, for all their tabs (kept until changed). `idle`: this tab has been
+   * hidden for the idle time (or is back). The ack says what holds now.
+   */
+  'agent:availability': (p: { away?: boolean; idle?: boolean }, ack: AckFn<{ away: boolean }>) => void;
 }
 
 export interface AgentServerEvents {
@@ -111,6 +116,8 @@ export interface AgentServerEvents {
   'chat:conversation': (p: { conversation: ConversationSummary }) => void;
   /** Someone is typing; `text` is the visitor's draft when the site allows sneak peek. */
   'chat:typing': (p: { conversationId: string; typing: boolean; from: 'visitor' | AgentBrief; text?: string }) => void;
+  /** The agent's Away choice, on connect and whenever any of their tabs changes it. */
+  'agent:availability': (p: { away: boolean }) => void;
 }
 
 /**
@@ -127,6 +134,8 @@ export interface InterServerEvents {
   'call:directory': (p: { siteId: string; visitorId: string; callId: string; summary: CallSummary | null }) => void;
   /** A visitor's conversation changed: the process holding their live row updates it. */
   'chat:live': (p: { siteId: string; visitorId: string; chat: LiveChat | null }) => void;
+  /** An agent chose Away or Online: each process updates that agent's sockets it holds. */
+  'agent:away': (p: { userId: string; away: boolean }) => void;
 }
 
 /** What a live row shows of a call (re-exported for the transport). */

@@ -133,6 +133,14 @@ export class TeamService {
     if (await this.store.removeMember(ws.id, targetId)) this.bus.publish('access:changed', { userId: targetId, reason: 'removed' });
   }
 
+  isAway(userId: string): Promise<boolean> {
+    return this.store.isAway(userId);
+  }
+
+  setAway(userId: string, away: boolean): Promise<void> {
+    return this.store.setAway(userId, away);
+  }
+
   /** A dashboard of the user is connected: the Team page's "last activity". */
   touch(userId: string): Promise<void> {
     return this.store.touch(userId, new Date(this.clock.now()));

@@ -73,6 +73,16 @@ export class TeamStore {
     await this.db.update(workspaceMember).set({ lastActiveAt: at }).where(eq(workspaceMember.userId, userId));
   }
 
+  /** Away in any workspace is Away: the choice is the person's, not the workspace's. */
+  async isAway(userId: string): Promise<boolean> {
+    const rows = await this.db.select({ away: workspaceMember.away }).from(workspaceMember).where(and(eq(workspaceMember.userId, userId), eq(workspaceMember.away, true))).limit(1);
+    return rows.length > 0;
+  }
+
+  async setAway(userId: string, away: boolean): Promise<void> {
+    await this.db.update(workspaceMember).set({ away }).where(eq(workspaceMember.userId, userId));
+  }
+
   async userName(userId: string): Promise<string | null> {
     const rows = await this.db.select({ name: user.name, email: user.email }).from(user).where(eq(user.id, userId)).limit(1);
     return rows[0] ? rows[0].name || rows[0].email : null;

@@ -19,7 +19,7 @@ export interface AgentDeps {
   auth: Auth;
   db: Db;
   sites: SiteStore;
-  team: Pick<TeamService, 'touch'>;
+  team: Pick<TeamService, 'touch' | 'isAway'>;
   bus: EventBus;
   presence: PresenceEngine;
   history: HistoryWriter;
@@ -45,7 +45,7 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void
       if (origin && !deps.dashboardOrigins().includes(origin)) return next(new Error('forbidden'));
       const session = await deps.auth.api.getSession({ headers: fromNodeHeaders(socket.request.headers) });
       if (!session) return next(new Error('unauthorized'));
-      socket.data = { userId: session.user.id, name: session.user.name, sessionId: session.session.id };
+      socket.data = { userId: session.user.id, name: session.user.name, sessionId: session.session.id, away: await deps.team.isAway(session.user.id), idle: false };
       next();
     } catch (err) {
       deps.log('agent handshake failed', err);

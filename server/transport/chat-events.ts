@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ChatError, type AgentContext, type ChatService, type VisitorContext } from '../chat/chat-service';
 import type { StoredConversation } from '../chat/chat-store';
+import { onlineAgents } from '../team/availability';
 import { TypingBoard } from '../chat/typing';
 import { systemClock } from '../clock';
 import { Batcher } from './batcher';
@@ -84,9 +85,7 @@ export function createChatTransport(d: ChatTransportDeps) {
   // ---- who is online: agent sockets in their workspace rooms, on any process ----
   const agentsOnline = async (workspaceId: string): Promise<AgentBrief[]> => {
     const sockets = await d.agentNsp.in(workspaceRoom(workspaceId)).fetchSockets();
-    const byUser = new Map<string, AgentBrief>();
-    for (const s of sockets) byUser.set(s.data.userId, { id: s.data.userId, name: s.data.name, initials: initialsOf(s.data.name) });
-    return [...byUser.values()];
+    return onlineAgents(sockets.map((s) => s.data)).map((a) => ({ id: a.userId, name: a.name, initials: initialsOf(a.name) }));
   };
   const announceAgents = (workspaceId: string): void => {
     agentsOnline(workspaceId).then(
@@ -287,9 +286,18 @@ export function createChatTransport(d: ChatTransportDeps) {
     chat.setVisitorIdentity({ siteId, visitorId, tokenId }, who).catch((err) => d.log('conversation identity update failed', err));
   };
 
+  /** An agent went Away, came back, or a tab of theirs went idle: visitors see who is online now. */
+  const onAvailabilityChange = (userId: string): void => {
+    chat.workspacesOf(userId).then(
+      (ids) => ids.forEach(announceAgents),
+      (err) => d.log('agent workspaces lookup failed', err),
+    );
+  };
+
   return {
     onVisitorConnection,
     onAgentConnection,
+    onAvailabilityChange,
     onIdentify,
     close: () => {
       typing.close();

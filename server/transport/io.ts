@@ -20,6 +20,10 @@ export interface AgentSocketData {
   name: string;
   /** The dashboard session it was opened with: signing out or revoking it closes the socket. */
   sessionId: string;
+  /** The agent chose Away (every tab of theirs carries it). */
+  away: boolean;
+  /** This tab has been hidden for the idle time. */
+  idle: boolean;
 }
 
 export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, InterServerEvents, VisitorSocketData>;

@@ -52,6 +52,7 @@ export const IdentifySchema = z
   })
   .strict();
 
+export const AvailabilitySchema = z.object({ away: z.boolean().optional(), idle: z.boolean().optional() }).strict();
 export const SiteRefSchema = z.object({ siteId: z.string().uuid() }).strict();
 export const VisitorRefSchema = z.object({ siteId: z.string().uuid(), visitorId: id }).strict();
 
