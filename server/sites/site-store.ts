@@ -1,9 +1,10 @@
 // Sites and the workspaces that own them. Every read takes the caller's user id: the tenant
 // always comes from the session, never from an id the client sent.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../drizzle/db';
 import type { Role } from '../access/access';
+import { currentWorkspace } from '../team/team-store';
 import { site, workspace, workspaceMember } from '../../drizzle/schema';
 
 export interface SiteRecord {
@@ -48,16 +49,10 @@ export class SiteStore {
     return id;
   }
 
-  /** The user's current workspace (as server/team/team-store.ts: chosen or joined last, else the oldest). */
+  /** The user's current workspace (new sites go there). */
   async workspaceOf(userId: string): Promise<{ id: string; name: string } | null> {
-    const rows = await this.db
-      .select({ id: workspace.id, name: workspace.name })
-      .from(workspaceMember)
-      .innerJoin(workspace, eq(workspace.id, workspaceMember.workspaceId))
-      .where(eq(workspaceMember.userId, userId))
-      .orderBy(sql`${workspaceMember.selectedAt} desc nulls last`, asc(workspaceMember.createdAt))
-      .limit(1);
-    return rows[0] ?? null;
+    const ws = await currentWorkspace(this.db, userId);
+    return ws && { id: ws.id, name: ws.name };
   }
 
   async listForUser(userId: string): Promise<SiteRecord[]> {

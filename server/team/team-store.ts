@@ -15,19 +15,26 @@ export interface MemberRow {
   lastActiveAt: Date | null;
 }
 
+/**
+ * The user's current workspace and role: the one they chose (or joined) last, else the oldest.
+ * The one definition: sites and teams both ask it.
+ */
+export async function currentWorkspace(db: Db, userId: string): Promise<{ id: string; name: string; role: Role } | null> {
+  const rows = await db
+    .select({ id: workspace.id, name: workspace.name, role: workspaceMember.role })
+    .from(workspaceMember)
+    .innerJoin(workspace, eq(workspace.id, workspaceMember.workspaceId))
+    .where(eq(workspaceMember.userId, userId))
+    .orderBy(sql`${workspaceMember.selectedAt} desc nulls last`, asc(workspaceMember.createdAt))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
 export class TeamStore {
   constructor(private readonly db: Db) {}
 
-  /** The user's current workspace: the one they chose (or joined) last, else the oldest. */
-  async primaryWorkspace(userId: string): Promise<{ id: string; name: string; role: Role } | null> {
-    const rows = await this.db
-      .select({ id: workspace.id, name: workspace.name, role: workspaceMember.role })
-      .from(workspaceMember)
-      .innerJoin(workspace, eq(workspace.id, workspaceMember.workspaceId))
-      .where(eq(workspaceMember.userId, userId))
-      .orderBy(sql`${workspaceMember.selectedAt} desc nulls last`, asc(workspaceMember.createdAt))
-      .limit(1);
-    return rows[0] ?? null;
+  primaryWorkspace(userId: string): Promise<{ id: string; name: string; role: Role } | null> {
+    return currentWorkspace(this.db, userId);
   }
 
   async workspaceName(workspaceId: string): Promise<string | null> {

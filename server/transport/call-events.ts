@@ -17,7 +17,7 @@ import type { CallOp, CallSummary, OpResult } from '../calls/call-ops';
 import type { CallRecorder } from '../calls/call-records';
 import { iceFor, type IceOptions } from '../calls/ice';
 import type { PresenceEngine } from '../presence/engine';
-import type { AgentClientEvents, AgentServerEvents, CallInvite, VisitorServerEvents, CallMedia, ErrorCode, IceConfig, LiveCall, MediaProblem } from '../protocol';
+import type { AgentClientEvents, AgentServerEvents, CallInvite, VisitorServerEvents, ErrorCode, IceConfig, LiveCall } from '../protocol';
 import type { SiteStore } from '../sites/site-store';
 import { initialsOf } from '../initials';
 import type { ClusterLocks } from './redis';

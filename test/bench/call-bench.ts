@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startApp, type AppProcess } from '../support/app-process';
 import { launchBrowser, MEDIA_ARGS } from '../support/browser';
 import { loginDemo } from '../support/demo';

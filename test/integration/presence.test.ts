@@ -4,7 +4,7 @@ import type { Database } from '../../drizzle/db';
 import type { Porchlight } from '../../server/main';
 import type { LiveVisitor, PresenceDiff } from '../../server/protocol';
 import { testDatabases } from '../support/db';
-import { agentSocket, connected, handshake, IPHONE_UA, nextEvent, signUp, sleep, startTestServer, visitorSocket, type Account, type AgentSocket, type VisitorSocket } from '../support/server';
+import { agentSocket, connected, handshake, IPHONE_UA, nextEvent, signUp, sleep, startTestServer, visitorSocket, type Account, type AgentSocket } from '../support/server';
 
 describe.each(testDatabases())('live presence ($name)', (kind) => {
   let database: Database;
