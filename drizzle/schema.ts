@@ -2,6 +2,7 @@
 // Live presence is not here: it lives in memory (server/presence).
 import { relations } from 'drizzle-orm';
 import { ROLES } from '../server/access/access';
+import { ASSIGNMENT_MODES } from '../server/chat/assignment';
 import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -58,6 +59,10 @@ export const workspace = pgTable('workspace', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** How new visitor conversations get an agent (server/chat/assignment.ts). */
+  assignmentMode: text('assignment_mode', { enum: ASSIGNMENT_MODES }).notNull().default('first_reply'),
+  /** The agent the rotation gave a conversation to last. */
+  rotationLastUserId: text('rotation_last_user_id'),
 });
 
 export const workspaceMember = pgTable('workspace_member', {

@@ -33,7 +33,10 @@ import { isOriginAllowed } from './sites/origins';
 import { SiteStore } from './sites/site-store';
 import { attachAgentNamespace, siteRoom } from './transport/agent-namespace';
 import { createCallTransport } from './transport/call-events';
-import { createChatTransport } from './transport/chat-events';
+import { createChatTransport, workspaceRoom } from './transport/chat-events';
+import { createAssignmentTransport } from './transport/assignment-events';
+import { AssignmentService } from './chat/assignment-service';
+import { AssignmentStore } from './chat/assignment-store';
 import { createAvailabilityTransport } from './transport/availability-events';
 import { createIo, type PorchlightIo } from './transport/io';
 import { createSnippetServer } from './http/snippet-files';
@@ -174,7 +177,8 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     log,
   });
 
-  const chat = new ChatService(new ChatStore(db), bus, now);
+  const chatStore = new ChatStore(db);
+  const chat = new ChatService(chatStore, bus, now);
   const chatTransport = createChatTransport({
     chat,
     bus,
@@ -206,10 +210,20 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     },
   });
   const availability = createAvailabilityTransport({ agentNsp, team, onChange: chatTransport.onAvailabilityChange, log });
+  const assignmentService = new AssignmentService(new AssignmentStore(db), chatStore, chat, bus, now);
+  const assignment = createAssignmentTransport({
+    assignment: assignmentService,
+    bus,
+    agentNsp,
+    agentsOnline: chatTransport.agentsOnline,
+    onAssigned: chatTransport.setLive,
+    workspaceRoom,
+    log,
+  });
   attachAgentNamespace(agentNsp, {
     onConnection: (socket) => {
       callTransport.onAgentConnection(socket);
-      chatTransport.onAgentConnection(socket);
+      assignment.onAgentConnection(socket, chatTransport.onAgentConnection(socket));
       availability.onAgentConnection(socket);
     },
     callRecords,
@@ -244,6 +258,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     publicUrl,
     demo: o.demo ?? null,
     team,
+    assignment: assignmentService,
     agentIdleAwayMs: config.agentIdleAwayMs,
     calls: { list: (f) => listCalls(db, f), agents: (siteIds) => listCallAgents(db, siteIds) },
   };

@@ -8,6 +8,7 @@ import type { CallRecord } from './protocol';
 import type { PresenceEngine } from './presence/engine';
 import type { SiteStore } from './sites/site-store';
 import type { TeamService } from './team/team-service';
+import type { AssignmentService } from './chat/assignment-service';
 
 export interface Services {
   auth: Auth;
@@ -18,6 +19,8 @@ export interface Services {
   publicUrl: string;
   demo: { url: string; email: string; password: string } | null;
   team: TeamService;
+  /** How new conversations get an agent, per workspace (the Team page's setting). */
+  assignment: Pick<AssignmentService, 'mode' | 'setMode'>;
   /** A dashboard tab hidden this long stops counting its agent as online (AGENT_IDLE_AWAY_MS). */
   agentIdleAwayMs: number;
   /** Stored calls, for the calls history page (the caller passes the user's own site ids). */

@@ -3,6 +3,7 @@
 // visitor's typing (and draft, with sneak peek), the composer, and beside it the visitor's live
 // context (the live page's visitor profile, fed by watching their site).
 import Link from 'next/link';
+import { AssigneePicker } from './assignee-picker';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ConversationSummary, LiveVisitor } from '../../server/protocol';
@@ -185,6 +186,7 @@ function ConversationBody({ conversation: c }: { conversation: ConversationSumma
               )}
               <span data-testid="conversation-assignee">{assignee ? `Assigned to ${clip(assignee, 30)}` : 'Unassigned'}</span>
             </span>
+            <AssigneePicker conversation={c} meId={chat.me.id} />
             {c.status === 'open' ? (
               <button type="button" className="btn btn-sm" disabled={busy} onClick={() => void setStatus('close')} data-testid="conversation-close">
                 Close

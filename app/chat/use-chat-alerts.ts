@@ -67,9 +67,18 @@ export function useChatAlerts(socket: AgentSocket | null, isOpen: (conversationI
     const onAvailability = ({ away }: { away: boolean }) => {
       awayRef.current = away;
     };
+    // A colleague (or the rotation) gave this agent a conversation.
+    const onAssigned = ({ conversation, by }: { conversation: ConversationSummary; by: { name: string } | null }) => {
+      if (mutedRef.current || awayRef.current || (document.visibilityState === 'visible' && isOpen(conversation.id))) return;
+      playChime();
+      const label = visitorLabel(conversation.visitorId, conversation.visitorName);
+      showNotification(`${by ? by.name : 'Porchlight'} gave you a conversation`, label, `porchlight-assigned-${conversation.id}`, () => routerRef.current.push(`/conversations/${conversation.id}`));
+    };
     socket.on('chat:message', onMessage);
     socket.on('agent:availability', onAvailability);
+    socket.on('chat:assigned', onAssigned);
     return () => {
+      socket.off('chat:assigned', onAssigned);
       socket.off('chat:message', onMessage);
       socket.off('agent:availability', onAvailability);
     };

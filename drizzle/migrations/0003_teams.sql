@@ -14,6 +14,8 @@ CREATE TABLE "invitation" (
 	CONSTRAINT "invitation_token_hash_unique" UNIQUE("token_hash")
 );
 --> statement-breakpoint
+ALTER TABLE "workspace" ADD COLUMN "assignment_mode" text DEFAULT 'first_reply' NOT NULL;--> statement-breakpoint
+ALTER TABLE "workspace" ADD COLUMN "rotation_last_user_id" text;--> statement-breakpoint
 ALTER TABLE "workspace_member" ADD COLUMN "last_active_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "workspace_member" ADD COLUMN "selected_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "workspace_member" ADD COLUMN "away" boolean DEFAULT false NOT NULL;--> statement-breakpoint

@@ -22,6 +22,7 @@ export const ACTIONS = [
   'member:change-role',
   'member:remove',
   // The workspace itself.
+  'workspace:settings',
   'workspace:transfer',
   'workspace:delete',
 ] as const;
@@ -35,7 +36,7 @@ export interface MemberTarget {
 }
 
 const EVERY_MEMBER: ReadonlySet<Action> = new Set(['live:watch', 'visitor:view', 'call:place', 'chat:use', 'history:view', 'team:view']);
-const ADMIN: ReadonlySet<Action> = new Set([...EVERY_MEMBER, 'site:create', 'site:settings', 'member:invite', 'member:change-role', 'member:remove']);
+const ADMIN: ReadonlySet<Action> = new Set([...EVERY_MEMBER, 'site:create', 'site:settings', 'workspace:settings', 'member:invite', 'member:change-role', 'member:remove']);
 
 export function can(role: Role | null, action: Action, target?: MemberTarget): boolean {
   if (!role) return false;

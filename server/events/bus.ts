@@ -14,6 +14,8 @@ export interface DomainEvents {
   'chat:read': { conversation: StoredConversation; by: 'agent' | 'visitor' };
   /** `by`: the user id of the agent who closed it. */
   'chat:conversation-closed': { conversation: StoredConversation; by: string };
+  /** A conversation got an agent (round-robin: `by` null), was taken over or handed on. */
+  'chat:assigned': { conversation: StoredConversation; by: { id: string; name: string } | null; toUserId: string | null };
   /**
    * What a user may reach changed or ended (removed from a workspace, role changed, signed out,
    * session revoked): their open dashboard sockets must reconnect and be judged again at once.

@@ -19,6 +19,11 @@ export interface AgentBrief {
   initials: string;
 }
 
+/** A member a conversation can be handed to. */
+export interface Assignee extends AgentBrief {
+  online: boolean;
+}
+
 export interface ChatMessage {
   /** Chosen by the sender (a random id); unique within its conversation. */
   id: string;

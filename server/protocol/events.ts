@@ -5,7 +5,7 @@
 import type { CallOp, CallSummary, OpResult } from '../calls/call-ops';
 import type { AckFn } from './common';
 import type { AgentCall, CallEnd, CallInvite, CallMedia, CallMediaState, CallSignal, IceConfig, MediaProblem } from './calls';
-import type { ChatMessage, ChatPage, ConversationSummary, InboxFilter, LiveChat, AgentBrief, VisitorChatInfo } from './chat';
+import type { ChatMessage, ChatPage, ConversationSummary, InboxFilter, LiveChat, AgentBrief, Assignee, VisitorChatInfo } from './chat';
 import type { LiveCall, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState, VisitorDetails } from './presence';
 
 export const NAMESPACES = { visitor: '/visitor', agent: '/agent' } as const;
@@ -89,6 +89,10 @@ export interface AgentClientEvents {
   'chat:read': (p: { conversationId: string; seq: number }, ack?: AckFn) => void;
   'chat:close': (p: { conversationId: string }, ack: AckFn<{ conversation: ConversationSummary }>) => void;
   'chat:reopen': (p: { conversationId: string }, ack: AckFn<{ conversation: ConversationSummary }>) => void;
+  /** Take the conversation over (`to` is yourself), hand it to another member, or unassign it (null). */
+  'chat:assign': (p: { conversationId: string; to: string | null }, ack: AckFn<{ conversation: ConversationSummary }>) => void;
+  /** The members of the conversation's workspace, and who is online. */
+  'chat:assignees': (p: { conversationId: string }, ack: AckFn<{ agents: Assignee[] }>) => void;
   /**
    * `away`: the agent's choice, for all their tabs (kept until changed). `idle`: this tab has been
    * hidden for the idle time (or is back). The ack says what holds now.
@@ -116,6 +120,8 @@ export interface AgentServerEvents {
   'chat:conversation': (p: { conversation: ConversationSummary }) => void;
   /** Someone is typing; `text` is the visitor's draft when the site allows sneak peek. */
   'chat:typing': (p: { conversationId: string; typing: boolean; from: 'visitor' | AgentBrief; text?: string }) => void;
+  /** A conversation was given to this agent (by a colleague, or by the rotation when `by` is null). */
+  'chat:assigned': (p: { conversation: ConversationSummary; by: AgentBrief | null }) => void;
   /** The agent's Away choice, on connect and whenever any of their tabs changes it. */
   'agent:availability': (p: { away: boolean }) => void;
 }

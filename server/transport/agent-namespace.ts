@@ -35,7 +35,7 @@ export interface AgentDeps {
 
 export const siteRoom = (siteId: string) => `site:${siteId}`;
 /** Every dashboard socket of a user, and of one session: what revocation closes. */
-const userRoom = (userId: string) => `user:${userId}`;
+export const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void {

@@ -2,6 +2,7 @@
 // of the agent, on every process; "idle" is one hidden tab's. Who is online is decided by
 // server/team/availability.ts; the chat transport tells visitors when it changes.
 import type { TeamService } from '../team/team-service';
+import { userRoom } from './agent-namespace';
 import { on, tokenBucket } from './handler';
 import type { AgentNamespace, AgentSocket } from './io';
 import { AvailabilitySchema } from './schemas';
@@ -14,7 +15,6 @@ export interface AvailabilityDeps {
   log: (msg: string, err?: unknown) => void;
 }
 
-const userRoom = (userId: string) => `user:${userId}`;
 
 export function createAvailabilityTransport(d: AvailabilityDeps) {
   /** This process's sockets of the user take the choice (other processes hear it by serverSideEmit). */

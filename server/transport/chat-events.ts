@@ -227,7 +227,8 @@ export function createChatTransport(d: ChatTransportDeps) {
   };
 
   // ---- agents ----
-  const onAgentConnection = (socket: AgentSocket): void => {
+  /** Wires the chat events; returns who the agent is (their workspaces), for other transports. */
+  const onAgentConnection = (socket: AgentSocket): (() => Promise<AgentContext>) => {
     const { userId, name } = socket.data;
     const onError = (err: unknown) => d.log('agent chat event failed', err);
     const opts = { limiter: tokenBucket(d.limits.agentEventsPerSecond, d.limits.agentEventsPerSecond * 3), onError };
@@ -279,6 +280,7 @@ export function createChatTransport(d: ChatTransportDeps) {
     }), opts);
     on(socket, 'chat:close', ConversationRefSchema, wrap(async (p) => ({ conversation: await chat.agentSetStatus(await ctx(), p.conversationId, 'closed', randomUUID()) })), opts);
     on(socket, 'chat:reopen', ConversationRefSchema, wrap(async (p) => ({ conversation: await chat.agentSetStatus(await ctx(), p.conversationId, 'open', randomUUID()) })), opts);
+    return ctx;
   };
 
   const onIdentify = (socket: VisitorSocket, who: { name?: string; email?: string }): void => {
@@ -295,6 +297,8 @@ export function createChatTransport(d: ChatTransportDeps) {
   };
 
   return {
+    agentsOnline,
+    setLive,
     onVisitorConnection,
     onAgentConnection,
     onAvailabilityChange,

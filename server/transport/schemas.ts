@@ -102,3 +102,4 @@ export const AgentChatSendSchema = z.object({ conversationId, id: messageId, tex
 export const AgentChatTypingSchema = z.object({ conversationId, typing: z.boolean() }).strict();
 export const AgentChatReadSchema = z.object({ conversationId, seq }).strict();
 export const ConversationRefSchema = z.object({ conversationId }).strict();
+export const AssignSchema = z.object({ conversationId, to: z.string().min(1).max(100).nullable() }).strict();

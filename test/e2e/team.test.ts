@@ -67,7 +67,8 @@ describe('teams in a real browser', () => {
     // An agent sees no Settings tab, and the settings page refuses them; the API too.
     expect(await agent.locator('.tabs a', { hasText: 'Settings' }).count()).toBe(0);
     await agent.goto(`${app.url}${livePath}/settings`);
-    expect(await agent.getByRole('alert').innerText()).toMatch(/only the workspace's owners and admins/i);
+    // (Next's route announcer is a role=alert too: pick ours by its words.)
+    await agent.getByRole('alert').filter({ hasText: /only the workspace's owners and admins/i }).waitFor(POLL);
     expect(await agent.locator('[data-testid=site-form]').count()).toBe(0);
     const patch = await agent.evaluate(async (path) => {
       const r = await fetch(`/api/sites/${path.split('/').pop()}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Mine now', allowedOrigins: ['https://x.example'] }) });
@@ -86,6 +87,6 @@ describe('teams in a real browser', () => {
     await row.locator('[data-testid=confirm-remove]').click();
     await expect.poll(() => owner.locator('[data-testid=member-row]').filter({ hasText: email }).count(), POLL).toBe(0);
     await expect.poll(() => agent.locator('[data-testid=visitor-row]').count(), POLL).toBe(0);
-    expect(await agent.getByRole('alert').first().innerText()).toMatch(/not available to your account/i);
+    await agent.getByRole('alert').filter({ hasText: /not available to your account/i }).waitFor(POLL);
   });
 });

@@ -5,7 +5,7 @@ import { ACTIONS, ROLES, can, invitableRoles, type Action, type Role } from '../
 // What each role may do, written out by hand from the product rules (not derived from the code).
 const ALLOWED: Record<Role, Action[]> = {
   owner: [...ACTIONS],
-  admin: ['live:watch', 'visitor:view', 'call:place', 'chat:use', 'history:view', 'team:view', 'site:create', 'site:settings', 'member:invite', 'member:change-role', 'member:remove'],
+  admin: ['live:watch', 'visitor:view', 'call:place', 'chat:use', 'history:view', 'team:view', 'site:create', 'site:settings', 'workspace:settings', 'member:invite', 'member:change-role', 'member:remove'],
   agent: ['live:watch', 'visitor:view', 'call:place', 'chat:use', 'history:view', 'team:view'],
 };
 const anAgent = { role: 'agent' as const, self: false, newRole: 'admin' as const };

@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { invitableRoles } from '../../../server/access/access';
+import { can, invitableRoles } from '../../../server/access/access';
 import { services } from '../../../server/services';
 import { requireUser } from '../../lib/session';
 import { roleInSentence } from '../../team/format';
+import { AssignmentSetting } from '../../team/assignment-setting';
 import { TeamInvites } from '../../team/team-invites';
 import { TeamMembers } from '../../team/team-members';
 
@@ -39,6 +40,7 @@ export default async function TeamPage() {
         </div>
       </div>
       <TeamMembers members={team.members} myRole={team.me.role} canManage={team.can.manageMembers} now={now} />
+      <AssignmentSetting mode={await services().assignment.mode(team.workspace.id)} canEdit={can(team.me.role, 'workspace:settings')} />
       {team.can.invite && roles.length > 0 ? (
         <TeamInvites roles={roles} invitations={team.invitations} now={now} />
       ) : (
