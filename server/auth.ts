@@ -21,6 +21,20 @@ const PASSWORD_FIELDS: Record<string, 'password' | 'newPassword'> = {
   '/set-password': 'newPassword',
 };
 
+/**
+ * A user's picture (better-auth's `user.image`) is stored inline and sent with dashboard pages:
+ * only a small PNG, JPEG or WebP data URL (the Account page makes a 128 x 128 one), or null.
+ */
+const IMAGE_PATHS = new Set(['/update-user', '/sign-up/email']);
+export const MAX_IMAGE_CHARS = 200_000;
+const IMAGE_DATA_URL = /^data:image\/(?:png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+export function imageProblem(image: unknown): { code: 'INVALID_IMAGE'; message: string } | null {
+  if (image === null) return null;
+  if (typeof image === 'string' && image.length <= MAX_IMAGE_CHARS && IMAGE_DATA_URL.test(image)) return null;
+  return { code: 'INVALID_IMAGE', message: 'The picture must be a PNG, JPEG or WebP image of at most 200 KB.' };
+}
+
 export interface AuthOptions {
   db: Db;
   secret: string;
@@ -41,6 +55,9 @@ export function createAuth(o: AuthOptions) {
     trustedOrigins: o.trustedOrigins,
     emailAndPassword: { enabled: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: MAX_PASSWORD_LENGTH, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    // Account page: we send no verification mail, so accounts stay unverified and better-auth's
+    // changeEmail updates the address at once (an address another account has is left unchanged).
+    user: { changeEmail: { enabled: true, updateEmailWithoutVerification: true } },
     databaseHooks: {
       user: { create: { after: async (u) => o.onUserCreated(u) } },
       session: { delete: { after: async (s) => o.onSessionEnded?.({ id: s.id, userId: s.userId }) } },
@@ -48,13 +65,19 @@ export function createAuth(o: AuthOptions) {
     hooks: {
       // Runs before better-auth's own length checks, so the user reads our reason.
       before: createAuthMiddleware(async (ctx) => {
-        const field = PASSWORD_FIELDS[ctx.path];
         const body: unknown = ctx.body;
-        if (!field || typeof body !== 'object' || body === null) return;
-        const password = (body as Record<string, unknown>)[field];
-        if (typeof password !== 'string') return;
-        const problem = passwordProblem(password);
-        if (problem) throw new APIError('BAD_REQUEST', problem);
+        if (typeof body !== 'object' || body === null) return;
+        const fields = body as Record<string, unknown>;
+        const field = PASSWORD_FIELDS[ctx.path];
+        const password = field ? fields[field] : undefined;
+        if (typeof password === 'string') {
+          const problem = passwordProblem(password);
+          if (problem) throw new APIError('BAD_REQUEST', problem);
+        }
+        if (IMAGE_PATHS.has(ctx.path) && fields.image !== undefined) {
+          const problem = imageProblem(fields.image);
+          if (problem) throw new APIError('BAD_REQUEST', problem);
+        }
       }),
     },
     // In memory, per process: a cluster allows each process's limit (sessions stay shared).

@@ -1,6 +1,9 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { services } from '../../server/services';
 import { initialsOf } from '../../server/initials';
+import { userImage } from '../account/account-data';
+import '../account/user-link.css';
 import { Brand } from '../components/brand';
 import { CallProvider } from '../call/call-provider';
 import { ChatProvider } from '../chat/chat-provider';
@@ -17,7 +20,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   // brought back to where they were going; the shell itself needs a user to render.
   const user = await currentUser();
   if (!user) return <main id="main">{children}</main>;
-  const sites = await services().sites.listForUser(user.id);
+  const [sites, image] = await Promise.all([services().sites.listForUser(user.id), userImage(user.id)]);
   const items: NavItem[] = [
     { href: '/sites', label: 'All sites' },
     { href: '/conversations', label: 'Conversations', prefix: true, badge: 'chat' },
@@ -39,13 +42,18 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <Brand />
             <NavLinks items={items} className="topnav" />
             <div className="user-menu">
-              <span className="avatar" aria-hidden="true">
-                {initials}
-              </span>
-              <span className="who">
-                <strong>{user.name}</strong>
-                <span>{user.email}</span>
-              </span>
+              <Link href="/account" className="user-link" data-testid="account-link">
+                <span className="sr-only">Your account: </span>
+                <span className="avatar" aria-hidden="true">
+                  {/* The user's picture is a small data URL (see app/account/avatar-field.tsx). */}
+                  {/* eslint-disable-next-line @next/next/no-img-element */}
+                  {image ? <img src={image} alt="" /> : initials}
+                </span>
+                <span className="who">
+                  <strong data-testid="header-user-name">{user.name}</strong>
+                  <span>{user.email}</span>
+                </span>
+              </Link>
               <AvailabilityToggle idleAfterMs={services().agentIdleAwayMs} />
               <LogoutButton />
             </div>
