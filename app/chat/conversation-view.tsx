@@ -178,7 +178,8 @@ function ConversationBody({ conversation: c }: { conversation: ConversationSumma
             </div>
           </div>
           <div className="convo-actions">
-            <span className={`assignee${assignee ? '' : ' assignee-none'}`}>
+            {/* Said for screen readers; the picker beside it shows the same to the eye. */}
+            <span className={`assignee sr-only${assignee ? '' : ' assignee-none'}`}>
               {assignee && (
                 <span className="assignee-avatar" aria-hidden="true">
                   {initialsOf(c.assignee!.name)}

@@ -114,6 +114,20 @@ describe('unread messages', () => {
     expect(run(closed, { type: 'messages', messages: [msg(1, 'visitor')], live: true }).unread).toBe(0);
   });
 
+  it('counts a live agent message once even when a sync page that raced it brought it first', () => {
+    // The part loads on the agent's typing and syncs; the message is stored before that sync
+    // runs, so the page has it, and then the live chat:message for it arrives.
+    const closed = run(initialState(), { type: 'connected', connected: true });
+    const s = run(closed, { type: 'messages', messages: [msg(1, 'agent', 'Can I help?')], live: false }, { type: 'messages', messages: [msg(1, 'agent', 'Can I help?')], live: true });
+    expect(s.unread).toBe(1);
+    expect(s.preview?.text).toBe('Can I help?');
+    // What the server counted on connect is not counted again when it comes live.
+    const counted = run(closed, { type: 'unread', count: 1, last: msg(1, 'agent') }, { type: 'messages', messages: [msg(1, 'agent')], live: true });
+    expect(counted.unread).toBe(1);
+    // Nor what the visitor already read.
+    expect(run(open(), { type: 'messages', messages: [msg(1, 'agent')], live: true }, { type: 'panel', panel: 'closed' }, { type: 'messages', messages: [msg(1, 'agent')], live: true }).unread).toBe(0);
+  });
+
   it('takes the count and preview the server sends on connect', () => {
     const s = reduce(initialState(), { type: 'unread', count: 3, last: msg(7, 'agent', 'last one') });
     expect(s.unread).toBe(3);

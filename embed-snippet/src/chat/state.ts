@@ -38,6 +38,8 @@ export interface ChatState {
   emailError: boolean;
   /** The highest seq this visitor told the server they read (chat:read). */
   readSeq: number;
+  /** Agent messages up to this seq are counted in `unread` (or were read) already. */
+  countedSeq: number;
 }
 
 export type Action =
@@ -79,6 +81,7 @@ export function initialState(o: Partial<Pick<ChatState, 'panel' | 'hidden' | 'vi
     error: '',
     emailError: false,
     readSeq: 0,
+    countedSeq: 0,
   };
 }
 
@@ -111,7 +114,7 @@ export function reduce(s: ChatState, a: Action): ChatState {
     case 'unread': {
       if (seesThread(s)) return s;
       const last = a.last && a.last.seq > s.dismissedSeq ? a.last : null;
-      return { ...s, unread: Math.max(0, a.count), preview: last ?? s.preview };
+      return { ...s, unread: Math.max(0, a.count), preview: last ?? s.preview, countedSeq: Math.max(s.countedSeq, a.last?.seq ?? 0) };
     }
     case 'queue':
       return { ...s, outbox: enqueue(s.outbox, a.entry), error: '', emailError: false };
@@ -132,7 +135,7 @@ export function reduce(s: ChatState, a: Action): ChatState {
     case 'dismiss':
       return s.preview ? { ...s, preview: null, dismissedSeq: Math.max(s.dismissedSeq, s.preview.seq) } : s;
     case 'read':
-      return { ...s, readSeq: Math.max(s.readSeq, a.seq), unread: 0, preview: null, dismissedSeq: Math.max(s.dismissedSeq, a.seq) };
+      return { ...s, readSeq: Math.max(s.readSeq, a.seq), unread: 0, preview: null, dismissedSeq: Math.max(s.dismissedSeq, a.seq), countedSeq: Math.max(s.countedSeq, a.seq) };
     case 'email':
       return s.info ? { ...s, info: { ...s.info, email: a.email } } : s;
   }
@@ -141,7 +144,11 @@ export function reduce(s: ChatState, a: Action): ChatState {
 function withMessages(s: ChatState, messages: ChatMessage[], live: boolean): ChatState {
   const thread = mergeMessages(s.thread, messages);
   const outbox = withoutDelivered(s.outbox, thread);
-  if (thread === s.thread && outbox === s.outbox) return s;
+  // A live agent message is unread once, when nobody sees it, even if a sync page that raced it
+  // (the part loading on the agent's typing) put it in the thread first.
+  const fresh = live ? messages.filter((m) => m.from === 'agent' && m.seq > s.countedSeq && thread.messages.some((x) => x.seq === m.seq)) : [];
+  const unseen = seesThread(s) ? [] : fresh;
+  if (thread === s.thread && outbox === s.outbox && !fresh.length) return s;
   const next: ChatState = { ...s, thread, outbox };
   // Messages new to this thread; an agent's message ends their typing.
   const added = thread === s.thread ? [] : messages.filter((m) => !s.thread.messages.some((x) => x.seq === m.seq) && thread.messages.includes(m));
@@ -151,10 +158,10 @@ function withMessages(s: ChatState, messages: ChatMessage[], live: boolean): Cha
     // An agent's reply means they read the thread up to it (the server records it so, without a chat:read).
     next.agentReadSeq = Math.max(s.agentReadSeq, ...fromAgents.map((m) => m.seq));
   }
-  if (live && fromAgents.length && !seesThread(s)) {
-    const newest = fromAgents[fromAgents.length - 1]!;
-    next.unread = s.unread + fromAgents.length;
-    next.preview = newest;
+  if (fresh.length) next.countedSeq = Math.max(s.countedSeq, ...fresh.map((m) => m.seq));
+  if (unseen.length) {
+    next.unread = s.unread + unseen.length;
+    next.preview = unseen[unseen.length - 1]!;
   }
   return next;
 }
