@@ -109,7 +109,9 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     },
     onSessionEnded: (s) => bus.publish('access:changed', { userId: s.userId, sessionId: s.id, reason: 'signed-out' }),
   });
-  const team = new TeamService(new TeamStore(db), bus, { now }, { publicUrl: () => publicUrl });
+  // Who is online is known to the chat transport, built further down.
+  let agentPresence: (workspaceId: string) => Promise<{ connected: string[]; online: string[] }> = async () => ({ connected: [], online: [] });
+  const team = new TeamService(new TeamStore(db), bus, { now }, { publicUrl: () => publicUrl, presence: (ws) => agentPresence(ws) });
   const country = await openCountryLookup(log);
 
   const { io, visitors: visitorNsp, agents: agentNsp } = createIo(httpServer, {
@@ -209,6 +211,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       chatTransport.onVisitorConnection(socket);
     },
   });
+  agentPresence = chatTransport.agentPresence;
   const availability = createAvailabilityTransport({ agentNsp, team, onChange: chatTransport.onAvailabilityChange, log });
   const assignmentService = new AssignmentService(new AssignmentStore(db), chatStore, chat, bus, now);
   const assignment = createAssignmentTransport({

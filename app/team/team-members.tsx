@@ -202,7 +202,12 @@ function MemberRow({ member: m, myRole, canManage, showActions, now, onNotice, o
         )}
       </td>
       <td data-label="Last active">
-        {m.lastActiveAt === null ? (
+        {m.availability !== 'offline' ? (
+          <span className={`member-availability is-${m.availability}`} data-testid="member-availability">
+            <span className="availability-dot" aria-hidden="true" />
+            {m.availability === 'online' ? 'Online now' : 'Away'}
+          </span>
+        ) : m.lastActiveAt === null ? (
           <span className="muted">never</span>
         ) : (
           <time dateTime={new Date(m.lastActiveAt).toISOString()} title={formatExact(m.lastActiveAt)}>

@@ -25,6 +25,8 @@ export function isTeamError(err: unknown): err is TeamError {
 export interface TeamServiceOptions {
   /** Where browsers open the dashboard, for invitation links. */
   publicUrl: () => string;
+  /** Who of a workspace has a dashboard open now, and who of them counts as online (the transport knows). */
+  presence?: (workspaceId: string) => Promise<{ connected: string[]; online: string[] }>;
   invitationTtlMs?: number;
 }
 
@@ -45,12 +47,16 @@ export class TeamService {
     const ws = await this.store.primaryWorkspace(userId);
     if (!ws) return null;
     const mayInvite = can(ws.role, 'member:invite');
-    const [members, invitations] = await Promise.all([this.store.members(ws.id), mayInvite ? this.store.pendingInvitations(ws.id) : Promise.resolve([])]);
+    const [members, invitations, availability] = await Promise.all([
+      this.store.members(ws.id),
+      mayInvite ? this.store.pendingInvitations(ws.id) : Promise.resolve([]),
+      this.availabilityIn(ws.id),
+    ]);
     const now = this.clock.now();
     return {
       workspace: { id: ws.id, name: ws.name },
       me: { userId, role: ws.role },
-      members: members.map((m): TeamMember => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: m.joinedAt.getTime(), lastActiveAt: m.lastActiveAt?.getTime() ?? null, you: m.userId === userId })),
+      members: members.map((m): TeamMember => ({ userId: m.userId, name: m.name, email: m.email, role: m.role, joinedAt: m.joinedAt.getTime(), lastActiveAt: m.lastActiveAt?.getTime() ?? null, you: m.userId === userId, availability: availability(m.userId) })),
       invitations: invitations.filter((i) => i.expiresAt.getTime() > now).map(toView),
       can: { invite: mayInvite, manageMembers: members.some((m) => can(ws.role, 'member:remove', { role: m.role, self: m.userId === userId })) },
     };
@@ -125,7 +131,8 @@ export class TeamService {
       await this.store.setRole(ws.id, targetId, role);
       this.bus.publish('access:changed', { userId: targetId, reason: 'role-changed' });
     }
-    return { ...target, role, joinedAt: target.joinedAt.getTime(), lastActiveAt: target.lastActiveAt?.getTime() ?? null, you: false };
+    const availability = await this.availabilityIn(ws.id);
+    return { ...target, role, joinedAt: target.joinedAt.getTime(), lastActiveAt: target.lastActiveAt?.getTime() ?? null, you: false, availability: availability(targetId) };
   }
 
   async remove(actorId: string, targetId: string): Promise<void> {
@@ -144,6 +151,13 @@ export class TeamService {
   /** A dashboard of the user is connected: the Team page's "last activity". */
   touch(userId: string): Promise<void> {
     return this.store.touch(userId, new Date(this.clock.now()));
+  }
+
+  private async availabilityIn(workspaceId: string): Promise<(userId: string) => TeamMember['availability']> {
+    const p = (await this.opts.presence?.(workspaceId)) ?? { connected: [], online: [] };
+    const online = new Set(p.online);
+    const connected = new Set(p.connected);
+    return (id) => (online.has(id) ? 'online' : connected.has(id) ? 'away' : 'offline');
   }
 
   private ttl(): number {

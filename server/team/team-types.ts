@@ -12,6 +12,8 @@ export interface TeamMember {
   lastActiveAt: number | null;
   /** This member is the one asking. */
   you: boolean;
+  /** Online: a dashboard open and not Away; away: open but Away or idle; offline: none open. */
+  availability: 'online' | 'away' | 'offline';
 }
 
 export interface InvitationView {

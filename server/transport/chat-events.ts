@@ -87,6 +87,11 @@ export function createChatTransport(d: ChatTransportDeps) {
     const sockets = await d.agentNsp.in(workspaceRoom(workspaceId)).fetchSockets();
     return onlineAgents(sockets.map((s) => s.data)).map((a) => ({ id: a.userId, name: a.name, initials: initialsOf(a.name) }));
   };
+  /** For the Team page: who has a dashboard open, and who of them counts as online. */
+  const agentPresence = async (workspaceId: string): Promise<{ connected: string[]; online: string[] }> => {
+    const tabs = (await d.agentNsp.in(workspaceRoom(workspaceId)).fetchSockets()).map((s) => s.data);
+    return { connected: [...new Set(tabs.map((t) => t.userId))], online: onlineAgents(tabs).map((t) => t.userId) };
+  };
   const announceAgents = (workspaceId: string): void => {
     agentsOnline(workspaceId).then(
       (agents) => d.visitorNsp.to(panelRoom(workspaceId)).emit('chat:agents', { agents }),
@@ -298,6 +303,7 @@ export function createChatTransport(d: ChatTransportDeps) {
 
   return {
     agentsOnline,
+    agentPresence,
     setLive,
     onVisitorConnection,
     onAgentConnection,

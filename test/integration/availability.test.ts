@@ -74,9 +74,17 @@ describe.each(testDatabases())('availability ($name)', (kind) => {
     const [c] = (await must(ask<{ conversations: ConversationSummary[] }>(desk.s, 'chat:list', { visitorId: (v.s.auth as { visitorId: string }).visitorId }))).conversations;
     expect(c).toMatchObject({ id: message.conversationId, offline: true });
 
+    // The Team page says the same.
+    const onTeamPage = async () => (await server.services.team.view(ana.userId))?.members.find((m) => m.userId === ana.userId)?.availability;
+    expect(await onTeamPage()).toBe('away');
+
     const back = agentsSeen(v.s, (a) => a.length === 1);
     await must(ask(desk.s, 'agent:availability', { away: false }));
     expect(names((await back).agents)).toEqual(['Ana Lima']);
+    expect(await onTeamPage()).toBe('online');
+    desk.s.disconnect();
+    await sleep(200);
+    expect(await onTeamPage()).toBe('offline');
   });
 
   it('Away is kept: the agent’s other tab is told at once, and a tab opened later starts Away', async () => {
