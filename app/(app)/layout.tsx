@@ -9,6 +9,7 @@ import { CallProvider } from '../call/call-provider';
 import { ChatProvider } from '../chat/chat-provider';
 import { AvailabilityToggle } from '../components/availability-toggle';
 import { LogoutButton } from '../components/logout-button';
+import { WorkspaceSwitcher } from '../components/workspace-switcher';
 import { NavLinks, type NavItem } from '../components/nav-links';
 import { AgentSocketProvider } from '../lib/agent-socket';
 import { currentUser } from '../lib/session';
@@ -20,7 +21,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   // brought back to where they were going; the shell itself needs a user to render.
   const user = await currentUser();
   if (!user) return <main id="main">{children}</main>;
-  const [sites, image] = await Promise.all([services().sites.listForUser(user.id), userImage(user.id)]);
+  const [sites, image, workspaces] = await Promise.all([services().sites.listForUser(user.id), userImage(user.id), services().team.workspaces(user.id)]);
   const items: NavItem[] = [
     { href: '/sites', label: 'All sites' },
     { href: '/conversations', label: 'Conversations', prefix: true, badge: 'chat' },
@@ -40,6 +41,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </a>
           <header className="topbar">
             <Brand />
+            <WorkspaceSwitcher workspaces={workspaces} />
             <NavLinks items={items} className="topnav" />
             <div className="user-menu">
               <Link href="/account" className="user-link" data-testid="account-link">

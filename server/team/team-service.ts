@@ -67,6 +67,17 @@ export class TeamService {
     return this.store.primaryWorkspace(userId);
   }
 
+  /** The workspaces the user can switch between, the current one marked. */
+  async workspaces(userId: string): Promise<{ id: string; name: string; role: Role; current: boolean }[]> {
+    const [all, current] = await Promise.all([this.store.memberships(userId), this.store.primaryWorkspace(userId)]);
+    return all.map((w) => ({ ...w, current: w.id === current?.id }));
+  }
+
+  /** Switches the user's current workspace; someone else's is not_found. */
+  async switchTo(userId: string, workspaceId: string): Promise<void> {
+    if (!(await this.store.select(userId, workspaceId, new Date(this.clock.now())))) throw new TeamError('not_found');
+  }
+
   async invite(actorId: string, input: { email: string; role: InvitableRole }): Promise<{ invitation: InvitationView; link: string }> {
     const ws = await this.actorWorkspace(actorId, 'member:invite');
     const token = randomBytes(24).toString('base64url');

@@ -37,6 +37,26 @@ export class TeamStore {
     return currentWorkspace(this.db, userId);
   }
 
+  /** Every workspace the user belongs to, oldest membership first. */
+  async memberships(userId: string): Promise<{ id: string; name: string; role: Role }[]> {
+    return this.db
+      .select({ id: workspace.id, name: workspace.name, role: workspaceMember.role })
+      .from(workspaceMember)
+      .innerJoin(workspace, eq(workspace.id, workspaceMember.workspaceId))
+      .where(eq(workspaceMember.userId, userId))
+      .orderBy(asc(workspaceMember.createdAt));
+  }
+
+  /** Makes a workspace the user's current one; false when they are not a member. */
+  async select(userId: string, workspaceId: string, at: Date): Promise<boolean> {
+    const rows = await this.db
+      .update(workspaceMember)
+      .set({ selectedAt: at })
+      .where(and(eq(workspaceMember.userId, userId), eq(workspaceMember.workspaceId, workspaceId)))
+      .returning({ id: workspaceMember.workspaceId });
+    return rows.length > 0;
+  }
+
   async workspaceName(workspaceId: string): Promise<string | null> {
     const rows = await this.db.select({ name: workspace.name }).from(workspace).where(eq(workspace.id, workspaceId)).limit(1);
     return rows[0]?.name ?? null;

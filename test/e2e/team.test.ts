@@ -64,6 +64,16 @@ describe('teams in a real browser', () => {
     const ids = (p: Page) => p.locator('[data-testid=visitor-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-visitor-id') ?? r.textContent).sort());
     await expect.poll(async () => JSON.stringify(await ids(agent)), POLL).toBe(JSON.stringify(await ids(owner)));
 
+    // The agent now belongs to two workspaces (their own, from sign-up, and the owner's, which
+    // joining made current); the header switches between them.
+    await agent.goto(`${app.url}/team`);
+    const workspaceName = () => agent.locator('[data-testid=workspace-name]').innerText();
+    expect(await workspaceName()).toBe("Demo Owner's workspace");
+    await agent.locator('header.topbar [data-testid=workspace-switcher]').selectOption({ label: "Ana Agent's workspace" });
+    await expect.poll(workspaceName, POLL).toBe("Ana Agent's workspace");
+    await agent.locator('header.topbar [data-testid=workspace-switcher]').selectOption({ label: "Demo Owner's workspace" });
+    await expect.poll(workspaceName, POLL).toBe("Demo Owner's workspace");
+
     // An agent sees no Settings tab, and the settings page refuses them; the API too.
     expect(await agent.locator('.tabs a', { hasText: 'Settings' }).count()).toBe(0);
     await agent.goto(`${app.url}${livePath}/settings`);

@@ -124,6 +124,20 @@ describe('team domain', () => {
     expect((await team.view(ws.owner))?.members.map((m) => m.name)).toEqual(['Omar', 'Ada', 'Abe']);
   });
 
+  it('a member of several workspaces switches between them; not into someone else’s', async () => {
+    const theirs = await newWorkspace('Tess');
+    const mine = await newWorkspace('Max');
+    const { link } = await team.invite(theirs.owner, { email: 'max@example.com', role: 'agent' });
+    now += 1000;
+    await team.accept(mine.owner, tokenOf(link));
+    expect((await team.workspaces(mine.owner)).map((w) => [w.name, w.role, w.current])).toEqual([["Max's team", 'owner', false], ["Tess's team", 'agent', true]]);
+    now += 1000;
+    await team.switchTo(mine.owner, mine.id);
+    expect((await team.view(mine.owner))?.workspace.name).toBe("Max's team");
+    expect(await code(team.switchTo(mine.owner, (await newWorkspace('Zed')).id))).toBe('not_found');
+    expect((await team.view(mine.owner))?.workspace.name).toBe("Max's team");
+  });
+
   it('someone from another workspace gets not_found for this one’s members and invitations', async () => {
     const mine = await newWorkspace('Mia');
     const other = await newWorkspace('Olga');

@@ -4,6 +4,7 @@ import { can, invitableRoles } from '../../../server/access/access';
 import { services } from '../../../server/services';
 import { requireUser } from '../../lib/session';
 import { roleInSentence } from '../../team/format';
+import { WorkspaceSwitcher } from '../../components/workspace-switcher';
 import { AssignmentSetting } from '../../team/assignment-setting';
 import { TeamInvites } from '../../team/team-invites';
 import { TeamMembers } from '../../team/team-members';
@@ -34,6 +35,7 @@ export default async function TeamPage() {
       <div className="page-header">
         <div>
           <h1>Team</h1>
+          <WorkspaceSwitcher workspaces={await services().team.workspaces(user.id)} />
           <p>
             <span data-testid="workspace-name">{team.workspace.name}</span> · you are {roleInSentence(team.me.role)} of this workspace.
           </p>
