@@ -39,15 +39,10 @@ export class AssignmentService {
     return this.published(c.summary.id, { id: a.userId, name: a.name }, to?.id ?? null);
   }
 
-  /** The workspace of a conversation the agent may see. */
-  async workspaceOf(a: AgentContext, conversationId: string): Promise<string> {
-    return (await this.chat.forAgent(a, conversationId)).workspaceId;
-  }
-
-  /** Who a conversation can be handed to: the members of its workspace. */
-  async assignees(a: AgentContext, conversationId: string): Promise<Member[]> {
+  /** Who a conversation can be handed to: the members of its workspace (one access check). */
+  async assignees(a: AgentContext, conversationId: string): Promise<{ workspaceId: string; members: Member[] }> {
     const c = await this.chat.forAgent(a, conversationId);
-    return this.store.members(c.workspaceId);
+    return { workspaceId: c.workspaceId, members: await this.store.members(c.workspaceId) };
   }
 
   setMode(workspaceId: string, mode: AssignmentMode): Promise<void> {

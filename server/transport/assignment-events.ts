@@ -1,13 +1,14 @@
 // Assignment over /agent: take over, hand on, the members to choose from; round-robin for new
 // visitor conversations; the colleague who receives one is told on every tab of theirs.
 import type { AssignmentService } from '../chat/assignment-service';
-import { ChatError, type AgentContext } from '../chat/chat-service';
+import type { AgentContext } from '../chat/chat-service';
 import type { StoredConversation } from '../chat/chat-store';
 import type { EventBus } from '../events/bus';
 import { initialsOf } from '../initials';
 import type { AgentBrief } from '../protocol';
 import { userRoom } from './agent-namespace';
-import { ClientError, on, tokenBucket } from './handler';
+import { wrap } from './chat-events';
+import { on, tokenBucket } from './handler';
 import type { AgentNamespace, AgentSocket } from './io';
 import { AssignSchema, ConversationRefSchema } from './schemas';
 
@@ -38,25 +39,12 @@ export function createAssignmentTransport(d: AssignmentDeps) {
 
   const onAgentConnection = (socket: AgentSocket, ctx: () => Promise<AgentContext>): void => {
     const opts = { limiter: tokenBucket(10, 30), onError: (err: unknown) => d.log('assignment event failed', err) };
-    const refused = (err: unknown) => (err instanceof ChatError ? new ClientError(err.code, err.message) : err);
-    on(socket, 'chat:assign', AssignSchema, async (p) => {
-      try {
-        return { conversation: (await d.assignment.assign(await ctx(), p.conversationId, p.to)).summary };
-      } catch (err) {
-        throw refused(err);
-      }
-    }, opts);
-    on(socket, 'chat:assignees', ConversationRefSchema, async (p) => {
-      try {
-        const a = await ctx();
-        const members = await d.assignment.assignees(a, p.conversationId);
-        const c = await d.assignment.workspaceOf(a, p.conversationId);
-        const online = new Set((await d.agentsOnline(c)).map((x) => x.id));
-        return { agents: members.map((m) => ({ ...brief(m), online: online.has(m.id) })) };
-      } catch (err) {
-        throw refused(err);
-      }
-    }, opts);
+    on(socket, 'chat:assign', AssignSchema, wrap(async (p) => ({ conversation: (await d.assignment.assign(await ctx(), p.conversationId, p.to)).summary })), opts);
+    on(socket, 'chat:assignees', ConversationRefSchema, wrap(async (p) => {
+      const { workspaceId, members } = await d.assignment.assignees(await ctx(), p.conversationId);
+      const online = new Set((await d.agentsOnline(workspaceId)).map((x) => x.id));
+      return { agents: members.map((m) => ({ ...brief(m), online: online.has(m.id) })) };
+    }), opts);
   };
 
   return { onAgentConnection };

@@ -69,7 +69,8 @@ export interface ChatTransportDeps {
 
 /** The domain's refusals as ack codes. */
 const asClientError = (err: unknown): unknown => (err instanceof ChatError ? new ClientError(err.code, err.message) : err);
-const wrap =
+/** A chat handler whose ChatError refusals reach the client as their codes. */
+export const wrap =
   <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
   async (...a: A): Promise<R> => {
     try {

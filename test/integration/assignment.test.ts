@@ -6,18 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../drizzle/db';
 import type { Porchlight } from '../../server/main';
-import type { Ack, Assignee, ChatMessage, ConversationSummary } from '../../server/protocol';
+import type { Assignee, ChatMessage, ConversationSummary } from '../../server/protocol';
 import { testDatabases } from '../support/db';
-import { agentSocket, connected, handshake, nextEvent, signUp, sleep, startTestServer, visitorSocket, type Account, type AgentSocket, type VisitorSocket } from '../support/server';
+import { ask, must, agentSocket, connected, handshake, nextEvent, signUp, sleep, startTestServer, visitorSocket, type Account, type AgentSocket } from '../support/server';
 
 const ORIGIN = 'https://shop.example';
-const ask = <T extends object = object>(s: AgentSocket | VisitorSocket, event: string, payload: unknown): Promise<Ack<T>> =>
-  (s as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<Ack<T>> } }).timeout(5000).emitWithAck(event, payload);
-const must = async <T extends object>(p: Promise<Ack<T>>): Promise<T> => {
-  const r = await p;
-  if (!r.ok) throw new Error(`refused: ${r.code} ${r.message ?? ''}`);
-  return r;
-};
 
 describe.each(testDatabases())('assignment ($name)', (kind) => {
   let database: Database;

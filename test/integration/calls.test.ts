@@ -5,17 +5,14 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../drizzle/db';
 import { call as callTable, workspaceMember } from '../../drizzle/schema';
 import type { Porchlight } from '../../server/main';
-import type { Ack, AgentCall, CallEnd, CallInvite, IceConfig, PresenceDiff, VisitorDetails } from '../../server/protocol';
+import type { AgentCall, CallEnd, CallInvite, IceConfig, PresenceDiff, VisitorDetails } from '../../server/protocol';
 import { testDatabases } from '../support/db';
-import { agentSocket, connected, handshake, nextEvent, signUp, sleep, startTestServer, visitorSocket, type Account, type AgentSocket, type VisitorSocket } from '../support/server';
+import { ask, agentSocket, connected, handshake, nextEvent, signUp, sleep, startTestServer, visitorSocket, type Account, type AgentSocket, type VisitorSocket } from '../support/server';
 
 const RING_MS = 2_500;
 const GRACE_MS = 1_000;
 const ORIGIN = 'https://shop.example';
 
-/** Emits and resolves with the ack (socket.io's emitWithAck, typed loosely for tests). */
-const ask = <T extends object = object>(s: AgentSocket | VisitorSocket, event: string, payload: unknown): Promise<Ack<T>> =>
-  (s as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<Ack<T>> } }).timeout(4000).emitWithAck(event, payload);
 
 describe.each(testDatabases())('calls ($name)', (kind) => {
   let database: Database;

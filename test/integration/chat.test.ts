@@ -9,19 +9,12 @@ import type { AddressInfo } from 'node:net';
 import type { Database } from '../../drizzle/db';
 import { chatMessage, workspaceMember } from '../../drizzle/schema';
 import type { Porchlight } from '../../server/main';
-import type { Ack, ChatMessage, ChatPage, ConversationSummary, PresenceDiff, VisitorChatInfo } from '../../server/protocol';
+import type { ChatMessage, ChatPage, ConversationSummary, PresenceDiff, VisitorChatInfo } from '../../server/protocol';
 import { testDatabases } from '../support/db';
-import { agentSocket, connected, handshake, nextEvent, signUp, sleep, startTestServer, visitorSocket, type Account, type AgentSocket, type VisitorSocket } from '../support/server';
+import { ask, must, agentSocket, connected, handshake, nextEvent, signUp, sleep, startTestServer, visitorSocket, type Account, type VisitorSocket } from '../support/server';
 
 const ORIGIN = 'https://shop.example';
 
-const ask = <T extends object = object>(s: AgentSocket | VisitorSocket, event: string, payload: unknown): Promise<Ack<T>> =>
-  (s as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<Ack<T>> } }).timeout(5000).emitWithAck(event, payload);
-const must = async <T extends object>(p: Promise<Ack<T>>): Promise<T> => {
-  const r = await p;
-  if (!r.ok) throw new Error(`refused: ${r.code} ${r.message ?? ''}`);
-  return r;
-};
 
 /** A real SMTP server on 127.0.0.1 that keeps what it receives. */
 async function smtpReceiver() {

@@ -195,4 +195,54 @@ describe.skipIf(!ready)('two processes over Redis and PostgreSQL', () => {
     if (!page.ok) throw new Error(page.code);
     expect(page.messages.map((m) => [m.seq, m.text])).toEqual([[3, 'are you still there?']]);
   });
+
+  it('access ends across processes: a member removed through process A loses the dashboard open on process B at once', async () => {
+    const [a, b] = servers as [Porchlight, Porchlight];
+    const owner = await signUp(a.url, 'Team Owner');
+    const ana = await signUp(a.url, 'Ana Agent');
+    const { link } = await a.services.team.invite(owner.userId, { email: ana.email, role: 'agent' });
+    await a.services.team.accept(ana.userId, link.split('/invite/')[1]!);
+    const site = await a.services.sites.create(owner.userId, { name: 'Team Shop', allowedOrigins: ['https://shop.example'] });
+    const dashboard: AgentSocket = agentSocket(b.url, ana.cookie);
+    sockets.push(dashboard);
+    await connected(dashboard);
+    expect(await dashboard.emitWithAck('site:watch', { siteId: site.id })).toMatchObject({ ok: true });
+    const closed = new Promise<string>((resolve) => dashboard.once('disconnect', resolve));
+    await a.services.team.remove(owner.userId, ana.userId);
+    expect(await closed).toBe('io server disconnect');
+    // Back in through B, the site is no longer theirs.
+    const again: AgentSocket = agentSocket(b.url, ana.cookie);
+    sockets.push(again);
+    await connected(again);
+    expect(await again.emitWithAck('site:watch', { siteId: site.id })).toMatchObject({ ok: false, code: 'forbidden' });
+  });
+
+  it('Away chosen in a tab on process A reaches the agent’s tab on B and a visitor’s panel on B', async () => {
+    const [a, b] = servers as [Porchlight, Porchlight];
+    const owner = await signUp(a.url, 'Away Owner');
+    const site = await a.services.sites.create(owner.userId, { name: 'Away Shop', allowedOrigins: ['https://shop.example'] });
+    const onA: AgentSocket = agentSocket(a.url, owner.cookie);
+    const onB: AgentSocket = agentSocket(b.url, owner.cookie);
+    sockets.push(onA, onB);
+    await Promise.all([connected(onA), connected(onB)]);
+    await new Promise((r) => setTimeout(r, 150)); // both join their workspace rooms
+    const visitor = visitorSocket(b.url, { key: site.publicKey, auth: handshake() });
+    sockets.push(visitor);
+    await connected(visitor);
+    const hello = await visitor.emitWithAck('chat:hello', {});
+    if (!hello.ok) throw new Error(hello.code);
+    expect(hello.chat.agents.map((x) => x.name)).toEqual(['Away Owner']);
+
+    const otherTab = nextEvent<{ away: boolean }>(onB, 'agent:availability', (p) => p.away);
+    const panel = nextEvent<{ agents: unknown[] }>(visitor, 'chat:agents', (p) => p.agents.length === 0, 5000);
+    expect(await onA.emitWithAck('agent:availability', { away: true })).toMatchObject({ ok: true, away: true });
+    expect((await otherTab).away).toBe(true);
+    await panel;
+    // The choice is stored: a new tab on B starts Away.
+    const later: AgentSocket = agentSocket(b.url, owner.cookie);
+    sockets.push(later);
+    const first = nextEvent<{ away: boolean }>(later, 'agent:availability');
+    await connected(later);
+    expect((await first).away).toBe(true);
+  });
 });

@@ -5,7 +5,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { Database } from '../../drizzle/db';
 import { loadConfig } from '../../server/config';
 import { startPorchlight, type Porchlight } from '../../server/main';
-import type { AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorHandshake, VisitorServerEvents } from '../../server/protocol';
+import type { Ack, AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorHandshake, VisitorServerEvents } from '../../server/protocol';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
@@ -121,6 +121,17 @@ export function nextEvent<T>(s: Socket, event: string, pred: (x: T) => boolean =
     s.on(event, on);
   });
 }
+
+/** Emits and resolves with the ack (socket.io's emitWithAck, typed loosely: tests send bad payloads too). */
+export const ask = <T extends object = object>(s: AgentSocket | VisitorSocket, event: string, payload: unknown, timeoutMs = 5000): Promise<Ack<T>> =>
+  (s as unknown as { timeout(ms: number): { emitWithAck(e: string, p: unknown): Promise<Ack<T>> } }).timeout(timeoutMs).emitWithAck(event, payload);
+
+/** The ack's payload, or a failure naming the code the server refused with. */
+export const must = async <T extends object>(p: Promise<Ack<T>>): Promise<T> => {
+  const r = await p;
+  if (!r.ok) throw new Error(`refused: ${r.code} ${r.message ?? ''}`);
+  return r;
+};
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
