@@ -12,7 +12,7 @@ import { LogoutButton } from '../components/logout-button';
 import { WorkspaceSwitcher } from '../components/workspace-switcher';
 import { NavLinks, type NavItem } from '../components/nav-links';
 import { AgentSocketProvider } from '../lib/agent-socket';
-import { currentUser } from '../lib/session';
+import { currentUser, workspacesOf } from '../lib/session';
 
 const MAX_SITES_IN_NAV = 6;
 
@@ -21,7 +21,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   // brought back to where they were going; the shell itself needs a user to render.
   const user = await currentUser();
   if (!user) return <main id="main">{children}</main>;
-  const [sites, image, workspaces] = await Promise.all([services().sites.listForUser(user.id), userImage(user.id), services().team.workspaces(user.id)]);
+  const [sites, image, workspaces] = await Promise.all([services().sites.listForUser(user.id), userImage(user.id), workspacesOf(user.id)]);
   const items: NavItem[] = [
     { href: '/sites', label: 'All sites' },
     { href: '/conversations', label: 'Conversations', prefix: true, badge: 'chat' },

@@ -20,6 +20,9 @@ export const currentUser = cache(async (): Promise<SessionUser | null> => {
   return { id: session.user.id, name: session.user.name, email: session.user.email };
 });
 
+/** The user's workspaces, the current one marked: the header and the Team page share one read per request. */
+export const workspacesOf = cache((userId: string) => services().team.workspaces(userId));
+
 /** The signed-in user, or a redirect to the login page (coming back to `returnTo` afterwards). */
 export async function requireUser(returnTo?: string): Promise<SessionUser> {
   const user = await currentUser();

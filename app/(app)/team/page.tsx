@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { can, invitableRoles } from '../../../server/access/access';
 import { services } from '../../../server/services';
-import { requireUser } from '../../lib/session';
+import { requireUser, workspacesOf } from '../../lib/session';
 import { roleInSentence } from '../../team/format';
 import { WorkspaceSwitcher } from '../../components/workspace-switcher';
 import { AssignmentSetting } from '../../team/assignment-setting';
@@ -35,7 +35,7 @@ export default async function TeamPage() {
       <div className="page-header">
         <div>
           <h1>Team</h1>
-          <WorkspaceSwitcher workspaces={await services().team.workspaces(user.id)} />
+          <WorkspaceSwitcher workspaces={await workspacesOf(user.id)} />
           <p>
             <span data-testid="workspace-name">{team.workspace.name}</span> · you are {roleInSentence(team.me.role)} of this workspace.
           </p>
