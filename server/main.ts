@@ -38,8 +38,10 @@ import { createAssignmentTransport } from './transport/assignment-events';
 import { AssignmentService } from './chat/assignment-service';
 import { AssignmentStore } from './chat/assignment-store';
 import { createAvailabilityTransport } from './transport/availability-events';
+import { createAttentionTransport } from './transport/attention-events';
 import { createIo, type PorchlightIo } from './transport/io';
 import { createSnippetServer } from './http/snippet-files';
+import { createAvatarServer, memberAvatar } from './http/avatars';
 import { attachVisitorNamespace, siteKeyOf } from './transport/visitor-namespace';
 import { clientIp } from './visitors/client-ip';
 import { openCountryLookup } from './visitors/geo';
@@ -197,6 +199,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   const inviteMail = config.mail.smtpUrl ? sendInvitationMail({ bus, smtpUrl: config.mail.smtpUrl, from: config.mail.from, log }) : null;
 
   attachVisitorNamespace(visitorNsp, {
+    cluster: !!redis,
     sites,
     presence,
     history,
@@ -205,6 +208,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     trustedProxies: config.trustedProxies,
     now,
     log,
+    bus,
     onIdentify: chatTransport.onIdentify,
     onConnection: (socket) => {
       callTransport.onVisitorConnection(socket);
@@ -223,9 +227,11 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     workspaceRoom,
     log,
   });
+  const attention = createAttentionTransport({ agentNsp, sites, workspaceRoom, log });
   attachAgentNamespace(agentNsp, {
     onConnection: (socket) => {
       callTransport.onAgentConnection(socket);
+      attention.onAgentConnection(socket);
       assignment.onAgentConnection(socket, chatTransport.onAgentConnection(socket));
       availability.onAgentConnection(socket);
     },
@@ -238,6 +244,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     presence,
     history,
     dashboardOrigins: () => dashboardOrigins,
+    attention: attention.snapshot,
     remoteSnapshot: redis ? redis.remoteSnapshot : async (): Promise<LiveVisitor[]> => [],
     log,
   });
@@ -261,6 +268,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     publicUrl,
     demo: o.demo ?? null,
     team,
+    chat,
     assignment: assignmentService,
     agentIdleAwayMs: config.agentIdleAwayMs,
     calls: { list: (f) => listCalls(db, f), agents: (siteIds) => listCallAgents(db, siteIds) },
@@ -269,6 +277,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
 
   const authHandler = toNodeHandler(auth);
   const snippet = createSnippetServer(o.snippetDir);
+  const avatars = createAvatarServer((userId) => memberAvatar(db, userId), log);
   const headerOptions = { trustedProxies: config.trustedProxies, origins: dashboardOrigins, dev: process.env.__NEXT_DEV_SERVER === '1' || process.env.NODE_ENV === 'development' };
   httpServer.on('request', (req, res) => {
     const url = req.url ?? '/';
@@ -278,6 +287,14 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     // Snippet files are loaded by customer pages on other origins: no dashboard policy for them.
     if (snippet.handles(url)) return snippet.serve(req, res);
     setBaseHeaders(req, res, config.trustedProxies);
+    // Agents' pictures, shown by customer pages to visitors: public, cookie-free, cross-origin.
+    if (avatars.handles(url)) {
+      avatars.serve(req, res).catch((err: unknown) => {
+        log('avatar request failed', err);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
     // Only the dashboard's own pages may change anything (no CSRF from customer sites, which
     // may be same-site with the dashboard, so SameSite cookies alone do not protect).
     const origin = req.headers.origin;

@@ -9,6 +9,7 @@ import type { PresenceEngine } from './presence/engine';
 import type { SiteStore } from './sites/site-store';
 import type { TeamService } from './team/team-service';
 import type { AssignmentService } from './chat/assignment-service';
+import type { ChatService } from './chat/chat-service';
 
 export interface Services {
   auth: Auth;
@@ -19,6 +20,8 @@ export interface Services {
   publicUrl: string;
   demo: { url: string; email: string; password: string } | null;
   team: TeamService;
+  /** Conversations, for pages that must know which workspace one belongs to. */
+  chat: Pick<ChatService, 'forAgent'>;
   /** How new conversations get an agent, per workspace (the Team page's setting). */
   assignment: Pick<AssignmentService, 'mode' | 'setMode'>;
   /** A dashboard tab hidden this long stops counting its agent as online (AGENT_IDLE_AWAY_MS). */

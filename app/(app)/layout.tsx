@@ -12,7 +12,7 @@ import { LogoutButton } from '../components/logout-button';
 import { WorkspaceSwitcher } from '../components/workspace-switcher';
 import { NavLinks, type NavItem } from '../components/nav-links';
 import { AgentSocketProvider } from '../lib/agent-socket';
-import { currentUser, workspacesOf } from '../lib/session';
+import { currentUser, sitesOf, workspacesOf } from '../lib/session';
 
 const MAX_SITES_IN_NAV = 6;
 
@@ -21,7 +21,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   // brought back to where they were going; the shell itself needs a user to render.
   const user = await currentUser();
   if (!user) return <main id="main">{children}</main>;
-  const [sites, image, workspaces] = await Promise.all([services().sites.listForUser(user.id), userImage(user.id), workspacesOf(user.id)]);
+  const [sites, image, workspaces] = await Promise.all([sitesOf(user.id), userImage(user.id), workspacesOf(user.id)]);
+  const workspaceId = workspaces.find((w) => w.current)?.id ?? null;
   const items: NavItem[] = [
     { href: '/sites', label: 'All sites' },
     { href: '/conversations', label: 'Conversations', prefix: true, badge: 'chat' },
@@ -33,9 +34,10 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   // One /agent socket per tab, and the agent's call and chat on it, for every page of the shell:
   // a call goes on, and new messages still chime, while the agent moves between dashboard pages.
   return (
-    <AgentSocketProvider>
+    <AgentSocketProvider userId={user.id} workspaceId={workspaceId}>
       <CallProvider>
-        <ChatProvider me={{ id: user.id, name: user.name || user.email }}>
+        {/* A new workspace starts a new inbox: nothing of the last one's conversations stays. */}
+        <ChatProvider key={workspaceId} me={{ id: user.id, name: user.name || user.email }}>
           <a className="skip-link" href="#main">
             Skip to content
           </a>

@@ -5,6 +5,7 @@
 import { usePathname, useRouter } from 'next/navigation';
 import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { isBusy, type CallTarget } from './call-state';
+import { useVisitorFocus } from '../lib/use-visitor-focus';
 import { CallDock } from './call-dock';
 import { useCallController } from './use-call';
 
@@ -27,6 +28,9 @@ export function CallProvider({ children }: { children: ReactNode }) {
   const router = useRouter();
   const onHistory = usePathname() === '/calls';
   const phase = controller.state.phase;
+  // Colleagues see on the visitor's row that this agent is calling them, until the call is over.
+  const target = busy ? controller.state.target : null;
+  useVisitorFocus('calling', target?.siteId ?? null, target?.visitorId ?? null);
   useEffect(() => {
     if (!onHistory || (phase !== 'ringing' && phase !== 'ended')) return;
     const t = setTimeout(() => router.refresh(), 600);

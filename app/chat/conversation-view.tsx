@@ -11,7 +11,10 @@ import { visitorLabel } from '../../server/chat/friendly-name';
 import { initialsOf } from '../../server/initials';
 import { PanelCallButtons, callBlockedReason } from '../call/call-buttons';
 import { useCallActions } from '../call/call-provider';
+import { AttentionFaces } from '../live/attention-faces';
+import { NOBODY } from '../live/row-attention';
 import { VisitorProfile } from '../live/visitor-profile';
+import { useVisitorFocus } from '../lib/use-visitor-focus';
 import { STATUS_LABEL, clip } from '../live/format';
 import { useLiveSite, useNow } from '../live/use-live-site';
 import { useChat, useChatActions, type TypingInfo } from './chat-context';
@@ -59,7 +62,9 @@ function ConversationBody({ conversation: c }: { conversation: ConversationSumma
   const actions = useChatActions()!;
   const calls = useCallActions();
   const params = useSearchParams();
-  const { state: live, requestDetails } = useLiveSite(c.siteId);
+  const { state: live, attention, requestDetails } = useLiveSite(c.siteId);
+  // Colleagues see on the visitor's row that this agent is in their conversation, and vice versa.
+  useVisitorFocus('chatting', c.siteId, c.visitorId);
   const clientNow = useNow(30_000);
   const now = Date.now() + live.clockOffset;
 
@@ -187,6 +192,7 @@ function ConversationBody({ conversation: c }: { conversation: ConversationSumma
               )}
               <span data-testid="conversation-assignee">{assignee ? `Assigned to ${clip(assignee, 30)}` : 'Unassigned'}</span>
             </span>
+            <AttentionFaces agents={attention.get(c.visitorId) ?? NOBODY} />
             <AssigneePicker conversation={c} meId={chat.me.id} />
             {c.status === 'open' ? (
               <button type="button" className="btn btn-sm" disabled={busy} onClick={() => void setStatus('close')} data-testid="conversation-close">

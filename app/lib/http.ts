@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   busy: 409,
   gone: 410,
   invalid_state: 409,
+  confirm_mismatch: 400,
   internal: 500,
 };
 

@@ -23,6 +23,18 @@ export const currentUser = cache(async (): Promise<SessionUser | null> => {
 /** The user's workspaces, the current one marked: the header and the Team page share one read per request. */
 export const workspacesOf = cache((userId: string) => services().team.workspaces(userId));
 
+/** The workspace the user has chosen (pages show it, and their socket works in it); null when they have none. */
+export const currentWorkspaceOf = cache(async (userId: string): Promise<{ id: string; name: string; role: Role } | null> => {
+  const current = (await workspacesOf(userId)).find((w) => w.current);
+  return current ? { id: current.id, name: current.name, role: current.role } : null;
+});
+
+/** The sites of the user's current workspace, oldest first. */
+export const sitesOf = cache(async (userId: string): Promise<SiteRecord[]> => {
+  const ws = await currentWorkspaceOf(userId);
+  return ws ? services().sites.listForUser(userId, ws.id) : [];
+});
+
 /** The signed-in user, or a redirect to the login page (coming back to `returnTo` afterwards). */
 export async function requireUser(returnTo?: string): Promise<SessionUser> {
   const user = await currentUser();

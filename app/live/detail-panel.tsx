@@ -2,7 +2,9 @@
 // The live page's visitor panel: the shared visitor profile (visitor-profile.tsx) in a side sheet,
 // with call and chat buttons, that Escape closes.
 import { useEffect } from 'react';
-import type { LiveVisitor } from '../../server/protocol';
+import type { AgentAttention, LiveVisitor } from '../../server/protocol';
+import { useVisitorFocus } from '../lib/use-visitor-focus';
+import { AttentionList } from './attention-faces';
 import { PanelCallButtons } from '../call/call-buttons';
 import { PanelChatButton } from '../chat/chat-buttons';
 import type { DetailsResult } from './use-live-site';
@@ -15,11 +17,15 @@ interface Props {
   online: boolean;
   /** Server time now. */
   now: number;
+  /** Colleagues on this visitor now. */
+  attention: readonly AgentAttention[];
   requestDetails: (visitorId: string) => Promise<DetailsResult>;
   onClose: () => void;
 }
 
-export function DetailPanel({ siteId, visitor: v, online, now, requestDetails, onClose }: Props) {
+export function DetailPanel({ siteId, visitor: v, online, now, attention, requestDetails, onClose }: Props) {
+  // Colleagues see on the row that this agent has the visitor open.
+  useVisitorFocus('viewing', siteId, v.id);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape' && !e.defaultPrevented) onClose();
@@ -38,9 +44,12 @@ export function DetailPanel({ siteId, visitor: v, online, now, requestDetails, o
         requestDetails={requestDetails}
         onClose={onClose}
         actions={
-          <PanelCallButtons siteId={siteId} visitor={v} online={online}>
-            <PanelChatButton siteId={siteId} visitor={v} online={online} />
-          </PanelCallButtons>
+          <>
+            <AttentionList agents={attention} />
+            <PanelCallButtons siteId={siteId} visitor={v} online={online}>
+              <PanelChatButton siteId={siteId} visitor={v} online={online} />
+            </PanelCallButtons>
+          </>
         }
       />
     </aside>

@@ -21,6 +21,7 @@ import {
 } from './filters';
 import { STATUS_LABEL } from './format';
 import { highlightOf, sparklineSeries, visitorList, type Connection } from './live-store';
+import { NOBODY } from './row-attention';
 import { Sparkline, sparkDomainStart } from './sparkline';
 import { useLiveSite, useNow } from './use-live-site';
 import type { Highlight } from './visitor-row';
@@ -33,7 +34,7 @@ interface Props {
 }
 
 export function LiveVisitors({ site, snippet, initialView }: Props) {
-  const { state, requestDetails } = useLiveSite(site.id);
+  const { state, attention, requestDetails } = useLiveSite(site.id);
   const clientNow = useNow(1_000);
   const now = clientNow + state.clockOffset; // server time
   const [view, setView] = useState<ViewState>(initialView);
@@ -247,6 +248,7 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
                 onOpen={open}
                 selectedId={selectedId}
                 highlight={highlight}
+                attention={attention}
                 stale={state.connection !== 'live'}
                 onReadingChange={setReading}
                 totalCount={all.length}
@@ -257,7 +259,15 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
       )}
 
       {selected && (
-        <DetailPanel siteId={site.id} visitor={selected} online={!!selectedLive} now={now} requestDetails={requestDetails} onClose={close} />
+        <DetailPanel
+          siteId={site.id}
+          visitor={selected}
+          online={!!selectedLive}
+          now={now}
+          attention={attention.get(selected.id) ?? NOBODY}
+          requestDetails={requestDetails}
+          onClose={close}
+        />
       )}
     </div>
   );

@@ -3,8 +3,9 @@
 // the live store. The socket is shared with the call dock: only this hook's own listeners are
 // added and removed here; the provider connects, reconnects and closes the socket.
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import type { Ack, PresenceDiff, PresencePoint, VisitorDetails } from '../../server/protocol';
-import { useAgentSocket, type AgentSocket } from '../lib/agent-socket';
+import type { Ack, PresenceDiff, PresencePoint, VisitorAttention, VisitorDetails } from '../../server/protocol';
+import { FAILURE_MESSAGES, useAgentSocket, type AgentSocket } from '../lib/agent-socket';
+import { NO_ATTENTION, applyAttention, attentionSnapshot, type AttentionMap } from './attention';
 import { initialLiveState, liveReducer } from './live-store';
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -16,11 +17,16 @@ export type DetailsResult = Ack<{ details: VisitorDetails }>;
 
 export function useLiveSite(siteId: string) {
   const [state, dispatch] = useReducer(liveReducer, siteId, initialLiveState);
-  const { socket, failure } = useAgentSocket();
+  const { socket, failure, userId } = useAgentSocket();
   const socketRef = useRef<AgentSocket | null>(null);
+  // Which colleagues are on which visitor (faces on the rows); kept apart from the rows so a
+  // colleague opening a panel re-renders one row, not the table.
+  const [attention, setAttention] = useState<AttentionMap>(NO_ATTENTION);
 
   useEffect(() => {
-    if (failure) dispatch({ type: 'failed', message: failure });
+    if (!failure) return;
+    dispatch({ type: 'failed', message: failure });
+    setAttention(NO_ATTENTION);
   }, [failure]);
 
   useEffect(() => {
@@ -53,10 +59,12 @@ export function useLiveSite(siteId: string) {
             return;
           }
           dispatch({ type: 'failed', message: 'This site is not available to your account any more.' });
+          setAttention(NO_ATTENTION);
           return;
         }
         flush(); // diffs received before the snapshot go into the pending buffer first
         dispatch({ type: 'snapshot', visitors: res.visitors, history: res.history, at: res.at, receivedAt: Date.now() });
+        setAttention(attentionSnapshot(res.attention, userId));
       });
     };
 
@@ -66,20 +74,24 @@ export function useLiveSite(siteId: string) {
     };
     const onDisconnect = () => dispatch({ type: 'disconnected' });
     const onConnectError = (err: Error) => {
-      // 'unauthorized' and 'forbidden' are final: the provider reports them as `failure`.
-      if (err.message !== 'unauthorized' && err.message !== 'forbidden') dispatch({ type: 'disconnected' });
+      // Refusals (session expired, not a member any more) are final: the provider reports them as `failure`.
+      if (!(err.message in FAILURE_MESSAGES)) dispatch({ type: 'disconnected' });
     };
     const onDiff = (diff: PresenceDiff) => {
       buffer.push(diff);
       batchTimer ??= setTimeout(flush, BATCH_MS);
     };
     const onPoint = (p: { siteId: string; point: PresencePoint }) => dispatch({ type: 'point', siteId: p.siteId, point: p.point });
+    const onAttention = (p: VisitorAttention & { siteId: string }) => {
+      if (p.siteId === siteId) setAttention((m) => applyAttention(m, p, userId));
+    };
 
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     socket.on('connect_error', onConnectError);
     socket.on('presence:diff', onDiff);
     socket.on('presence:point', onPoint);
+    socket.on('visitor:attention', onAttention);
     // The socket may have connected before this page opened (another dashboard page came first).
     if (socket.connected) onConnect();
 
@@ -96,9 +108,10 @@ export function useLiveSite(siteId: string) {
       socket.off('connect_error', onConnectError);
       socket.off('presence:diff', onDiff);
       socket.off('presence:point', onPoint);
+      socket.off('visitor:attention', onAttention);
       if (socketRef.current === socket) socketRef.current = null;
     };
-  }, [socket, siteId]);
+  }, [socket, siteId, userId]);
 
   /** This visit's trail, past visits and stored identity of one visitor. */
   const requestDetails = useCallback(
@@ -113,7 +126,7 @@ export function useLiveSite(siteId: string) {
     [siteId],
   );
 
-  return { state, requestDetails };
+  return { state, attention, requestDetails };
 }
 
 /** The current time, updated every `everyMs` (for ticking durations). */

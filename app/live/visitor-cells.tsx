@@ -2,12 +2,14 @@
 // The cells of the live visitors table, one component per column (react-table renders each as a
 // component with its CellContext). Every visitor-supplied string is rendered as React text.
 import type { CellContext, Table } from '@tanstack/react-table';
-import type { ReactNode } from 'react';
+import { useContext, type ReactNode } from 'react';
 import type { LiveVisitor } from '../../server/protocol';
 import { RowCallButton, visitorLabel } from '../call/call-buttons';
 import { RowChatButton } from '../chat/chat-buttons';
 import { chatStateOf } from '../chat/inbox';
+import { AttentionFaces } from './attention-faces';
 import { DEVICE_LABEL, STATUS_LABEL, clip, countryName, deviceSummary, flagOf, formatDuration, hostOf, ordinal, safeHref } from './format';
+import { RowAttention } from './row-attention';
 
 /** What cells read from the table rather than from their row. */
 export interface TableMeta {
@@ -119,9 +121,11 @@ export function EngageCell({ row, table }: Cell) {
   const siteId = metaOf(table).siteId;
   const agent = v.call ? clip(v.call.agentName, 40) : '';
   const chat = chatStateOf(v.chat);
+  const colleagues = useContext(RowAttention);
   return (
     <div className="call-cell">
       <div className="engage-state">
+        <AttentionFaces agents={colleagues} />
         {v.call && (
           <span
             className={`call-tag call-tag-${v.call.phase}`}

@@ -3,8 +3,9 @@
 // when the visitor is new or has moved to another page.
 import { flexRender, type Row } from '@tanstack/react-table';
 import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
-import type { LiveVisitor } from '../../server/protocol';
+import type { AgentAttention, LiveVisitor } from '../../server/protocol';
 import { HIGHLIGHT_MS } from './live-store';
+import { NOBODY, RowAttention } from './row-attention';
 import { columnMeta } from './visitor-columns';
 
 export type Highlight = 'new' | 'moved' | null;
@@ -16,6 +17,8 @@ interface RowProps {
   selected: boolean;
   tabbable: boolean;
   hl: { kind: Highlight; since: number };
+  /** Colleagues on this visitor (the same array until it changes, so the memo holds). */
+  attention: readonly AgentAttention[] | undefined;
   onOpen: (id: string) => void;
   onFocusIndex: (i: number) => void;
   onKeyDown: (e: KeyboardEvent<HTMLTableRowElement>, index: number, id: string) => void;
@@ -23,7 +26,7 @@ interface RowProps {
 
 const HIGHLIGHT_FROM = '#ffefd9';
 
-export const VisitorRow = memo(function VisitorRow({ row, index, selected, tabbable, hl, onOpen, onFocusIndex, onKeyDown }: RowProps) {
+export const VisitorRow = memo(function VisitorRow({ row, index, selected, tabbable, hl, attention, onOpen, onFocusIndex, onKeyDown }: RowProps) {
   const v = row.original;
   const ref = useRef<HTMLTableRowElement>(null);
   // New rows flash, rows whose page changed flash their page cell; the flash fades over a few
@@ -60,14 +63,16 @@ export const VisitorRow = memo(function VisitorRow({ row, index, selected, tabba
       onFocus={() => onFocusIndex(index)}
       onKeyDown={(e) => onKeyDown(e, index, v.id)}
     >
-      {row.getVisibleCells().map((cell) => {
-        const meta = columnMeta(cell.column);
-        return (
-          <td key={cell.id} className={meta?.className} data-testid={meta?.testId}>
-            {flexRender(cell.column.columnDef.cell, cell.getContext())}
-          </td>
-        );
-      })}
+      <RowAttention.Provider value={attention ?? NOBODY}>
+        {row.getVisibleCells().map((cell) => {
+          const meta = columnMeta(cell.column);
+          return (
+            <td key={cell.id} className={meta?.className} data-testid={meta?.testId}>
+              {flexRender(cell.column.columnDef.cell, cell.getContext())}
+            </td>
+          );
+        })}
+      </RowAttention.Provider>
     </tr>
   );
 });

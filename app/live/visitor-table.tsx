@@ -7,6 +7,7 @@ import { getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { LiveVisitor } from '../../server/protocol';
+import type { AttentionMap } from './attention';
 import type { SortKey, ViewState } from './filters';
 import type { TableMeta } from './visitor-cells';
 import { COLUMNS } from './visitor-columns';
@@ -27,13 +28,15 @@ interface Props {
   selectedId: string | null;
   /** Highlight of a row and, when highlighted, the client time it started. */
   highlight: (id: string) => { kind: Highlight; since: number };
+  /** Colleagues on each visitor, by visitor id. */
+  attention: AttentionMap;
   stale: boolean;
   /** The user is reading: the parent freezes row order while this is true. */
   onReadingChange: (reading: boolean) => void;
   totalCount: number;
 }
 
-export function VisitorTable({ siteId, rows, now, view, onSort, onOpen, selectedId, highlight, stale, onReadingChange, totalCount }: Props) {
+export function VisitorTable({ siteId, rows, now, view, onSort, onOpen, selectedId, highlight, attention, stale, onReadingChange, totalCount }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focusIndex, setFocusIndex] = useState(0);
   const [pointerOver, setPointerOver] = useState(false);
@@ -146,6 +149,7 @@ export function VisitorTable({ siteId, rows, now, view, onSort, onOpen, selected
                 selected={row.id === selectedId}
                 tabbable={item.index === activeIndex}
                 hl={highlight(row.id)}
+                attention={attention.get(row.id)}
                 onOpen={onOpen}
                 onFocusIndex={setFocusIndex}
                 onKeyDown={onKeyDown}

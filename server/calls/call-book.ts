@@ -31,7 +31,8 @@ export interface Call {
   siteId: string;
   visitorId: string;
   video: boolean;
-  agent: AgentParty & { name: string };
+  /** `avatar`: the agent's picture path (server/http/avatars.ts), shown on the visitor's call card. */
+  agent: AgentParty & { name: string; avatar?: string | null };
   /** The name the visitor sees the call come from (the site's name). */
   company: string;
   phase: CallPhase;
@@ -89,7 +90,7 @@ export class CallBook {
 
   constructor(private readonly o: CallBookOptions) {}
 
-  start(p: { siteId: string; visitorId: string; video: boolean; company: string; agent: AgentParty & { name: string } }): CallResult {
+  start(p: { siteId: string; visitorId: string; video: boolean; company: string; agent: AgentParty & { name: string; avatar?: string | null } }): CallResult {
     const busy = this.calls.get(this.byVisitor.get(visitorKey(p.siteId, p.visitorId)) ?? '');
     if (busy) return fail('busy', busy.agent.userId === p.agent.userId ? 'You are already calling this visitor' : `This visitor is in a call with ${busy.agent.name}`);
     if (this.byAgent.has(p.agent.userId)) return fail('busy', 'You are already in a call');

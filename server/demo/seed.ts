@@ -13,7 +13,8 @@ export async function seedDemo(s: Services, origins: string[]) {
     const r = await s.auth.api.signInEmail({ body: { email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password } });
     userId = r.user.id;
   }
-  const existing = (await s.sites.listForUser(userId)).find((x) => x.name === 'Demo Store');
+  const ws = await s.team.workspaceOf(userId);
+  const existing = (ws ? await s.sites.listForUser(userId, ws.id) : []).find((x) => x.name === 'Demo Store');
   const input = { name: 'Demo Store', allowedOrigins: [...new Set([...(existing?.allowedOrigins ?? []), ...origins])] };
   if (existing) return (await s.sites.update(userId, existing.id, input)) ?? existing;
   return s.sites.create(userId, input);

@@ -22,6 +22,11 @@ export interface DomainEvents {
    * `sessionId` narrows it to one session; without it, every session of the user.
    */
   'access:changed': { userId: string; sessionId?: string; reason: 'removed' | 'role-changed' | 'signed-out' };
+  /**
+   * A workspace was deleted with everything it owned. Its members were told through
+   * 'access:changed'; the visitor transport forgets the sites' keys and closes their sockets.
+   */
+  'workspace:deleted': { workspaceId: string; siteIds: string[]; memberIds: string[] };
   /** An invitation link was created or re-sent (the mailer sends it when SMTP is set). */
   'team:invited': { email: string; link: string; workspaceName: string; invitedByName: string; role: 'admin' | 'agent'; expiresAt: number };
 }

@@ -43,7 +43,8 @@ export interface IceConfig {
 
 export interface CallInvite {
   callId: string;
-  agent: { name: string; initials: string };
+  /** `avatar`: the agent's picture as in AgentBrief (a server path, or null without one). */
+  agent: { name: string; initials: string; avatar?: string | null };
   company: string;
   /** The agent asks for a video call (false: audio only). */
   video: boolean;

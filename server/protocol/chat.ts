@@ -17,6 +17,15 @@ export interface AgentBrief {
   id: string;
   name: string;
   initials: string;
+  /**
+   * The agent's picture: a path on the Porchlight server, `/avatars/<userId>?v=<hash>` (resolved
+   * against the server's address: the widget's snippet base, the dashboard's origin), or null
+   * without one. Filled where the agent is known from their dashboard connection (agents online,
+   * typing, call invites); taken when that connection opens, so a changed picture reaches
+   * visitors with the agent's next connection (a reload of the dashboard). Absent where it is
+   * not known (e.g. authors of stored messages): show initials, or the face of the agents online.
+   */
+  avatar?: string | null;
 }
 
 /** A member a conversation can be handed to. */

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'busy' // the visitor (or the agent) is already in a call
   | 'gone' // the call has ended (or never existed)
   | 'invalid_state' // the call is not in a state that allows this (accepting a call that is already in progress)
+  | 'confirm_mismatch' // a destructive action's typed confirmation (a workspace's name) does not match
   | 'internal';
 
 export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; code: ErrorCode; message?: string };

@@ -6,7 +6,7 @@ import type { CallOp, CallSummary, OpResult } from '../calls/call-ops';
 import type { AckFn } from './common';
 import type { AgentCall, CallEnd, CallInvite, CallMedia, CallMediaState, CallSignal, IceConfig, MediaProblem } from './calls';
 import type { ChatMessage, ChatPage, ConversationSummary, InboxFilter, LiveChat, AgentBrief, Assignee, VisitorChatInfo } from './chat';
-import type { LiveCall, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState, VisitorDetails } from './presence';
+import type { AttentionDoing, LiveCall, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState, VisitorAttention, VisitorDetails } from './presence';
 
 export const NAMESPACES = { visitor: '/visitor', agent: '/agent' } as const;
 
@@ -67,8 +67,14 @@ export interface VisitorServerEvents {
 }
 
 export interface AgentClientEvents {
-  'site:watch': (p: { siteId: string }, ack: AckFn<{ visitors: LiveVisitor[]; history: PresencePoint[]; at: number }>) => void;
+  /** `attention`: who of the team is on which visitor now (see visitor:attention). */
+  'site:watch': (p: { siteId: string }, ack: AckFn<{ visitors: LiveVisitor[]; history: PresencePoint[]; at: number; attention: VisitorAttention[] }>) => void;
   'site:unwatch': (p: { siteId: string }, ack?: AckFn) => void;
+  /**
+   * What this tab has open, per kind (`visitor` null: nothing any more). Colleagues see it on the
+   * visitor's row; it lasts as long as the socket, so a reconnecting tab says it again.
+   */
+  'visitor:focus': (p: { doing: AttentionDoing; visitor: { siteId: string; visitorId: string } | null }, ack?: AckFn) => void;
   'visitor:details': (p: { siteId: string; visitorId: string }, ack: AckFn<{ details: VisitorDetails }>) => void;
   /** Ring a visitor who is online now. Fails with 'busy' if they (or this agent) are in a call. */
   'call:start': (p: { siteId: string; visitorId: string; video: boolean }, ack: AckFn<{ call: AgentCall }>) => void;
@@ -103,6 +109,8 @@ export interface AgentClientEvents {
 export interface AgentServerEvents {
   'presence:diff': (diff: PresenceDiff) => void;
   'presence:point': (p: { siteId: string; point: PresencePoint }) => void;
+  /** Who of the team is on this visitor now (to every dashboard of the workspace). */
+  'visitor:attention': (p: VisitorAttention & { siteId: string }) => void;
   /** The visitor clicked accept; their browser may be asking them for camera/microphone. It now rings `ringsForMs` longer at most. */
   'call:answering': (p: { callId: string; ringsForMs: number }) => void;
   /** The visitor accepted: create the (answering) peer with this ICE configuration. */
@@ -140,6 +148,8 @@ export interface InterServerEvents {
   'call:directory': (p: { siteId: string; visitorId: string; callId: string; summary: CallSummary | null }) => void;
   /** A visitor's conversation changed: the process holding their live row updates it. */
   'chat:live': (p: { siteId: string; visitorId: string; chat: LiveChat | null }) => void;
+  /** These sites are gone (their workspace was deleted): every process drops their cached keys. */
+  'sites:forget': (p: { siteIds: string[] }) => void;
   /** An agent chose Away or Online: each process updates that agent's sockets it holds. */
   'agent:away': (p: { userId: string; away: boolean }) => void;
 }

@@ -78,6 +78,25 @@ export interface LiveVisitor {
   chat: LiveChat | null;
 }
 
+/** What a colleague is doing with a visitor: has their panel open, their conversation, or a call. */
+export type AttentionDoing = 'viewing' | 'chatting' | 'calling';
+
+/** One colleague on a visitor (shown on the row and in the panel as a face or initials). */
+export interface AgentAttention {
+  id: string;
+  name: string;
+  initials: string;
+  /** The agent's picture URL, when they have one. */
+  avatar: string | null;
+  doing: AttentionDoing;
+}
+
+export interface VisitorAttention {
+  visitorId: string;
+  /** Strongest activity first; the watching agent filters themselves out. */
+  agents: AgentAttention[];
+}
+
 export interface LiveCall {
   callId: string;
   agentName: string;

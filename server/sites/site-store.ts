@@ -39,6 +39,8 @@ const KEY_CACHE_MS = 30_000;
 
 export class SiteStore {
   private readonly byKey = new Map<string, { access: SiteAccess | null; until: number }>();
+  /** Bumped when sites are forgotten: a lookup that started before does not cache what it read. */
+  private generation = 0;
 
   constructor(private readonly db: Db, private readonly now: () => number = Date.now) {}
 
@@ -55,12 +57,13 @@ export class SiteStore {
     return ws && { id: ws.id, name: ws.name };
   }
 
-  async listForUser(userId: string): Promise<SiteRecord[]> {
+  /** The sites of one workspace, if the user belongs to it (none otherwise). */
+  async listForUser(userId: string, workspaceId: string): Promise<SiteRecord[]> {
     return this.db
       .select(siteColumns)
       .from(site)
       .innerJoin(workspaceMember, eq(workspaceMember.workspaceId, site.workspaceId))
-      .where(eq(workspaceMember.userId, userId))
+      .where(and(eq(workspaceMember.userId, userId), eq(site.workspaceId, workspaceId)))
       .orderBy(asc(site.createdAt));
   }
 
@@ -121,15 +124,27 @@ export class SiteStore {
     const now = this.now();
     const hit = this.byKey.get(publicKey);
     if (hit && hit.until > now) return hit.access;
+    const generation = this.generation;
     const rows = await this.db
       .select({ siteId: site.id, workspaceId: site.workspaceId, allowedOrigins: site.allowedOrigins })
       .from(site)
       .where(eq(site.publicKey, publicKey))
       .limit(1);
     const access = rows[0] ?? null;
+    if (generation !== this.generation) return access;
     if (this.byKey.size > 10_000) this.byKey.clear();
     this.byKey.set(publicKey, { access, until: now + KEY_CACHE_MS });
     return access;
+  }
+
+  /**
+   * Forgets cached handshake lookups of these sites (deleted with their workspace): their keys
+   * are refused at once on this process instead of working until the cache entry expires.
+   */
+  forgetSites(siteIds: readonly string[]): void {
+    this.generation++;
+    const gone = new Set(siteIds);
+    for (const [key, hit] of this.byKey) if (hit.access && gone.has(hit.access.siteId)) this.byKey.delete(key);
   }
 
   /** Ids of every site the user may watch. */

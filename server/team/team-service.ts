@@ -67,6 +67,11 @@ export class TeamService {
     return this.store.primaryWorkspace(userId);
   }
 
+  /** The user's role in one workspace; null when they are not a member. */
+  roleIn(userId: string, workspaceId: string): Promise<Role | null> {
+    return this.store.roleOf(userId, workspaceId);
+  }
+
   /** The workspaces the user can switch between, the current one marked. */
   async workspaces(userId: string): Promise<{ id: string; name: string; role: Role; current: boolean }[]> {
     const [all, current] = await Promise.all([this.store.memberships(userId), this.store.primaryWorkspace(userId)]);
@@ -149,6 +154,40 @@ export class TeamService {
   async remove(actorId: string, targetId: string): Promise<void> {
     const { ws } = await this.actOnMember(actorId, targetId, 'member:remove');
     if (await this.store.removeMember(ws.id, targetId)) this.bus.publish('access:changed', { userId: targetId, reason: 'removed' });
+  }
+
+  /**
+   * The owner hands their current workspace to another member: the target becomes the owner and
+   * the owner an admin, at once. Both users' open dashboards reconnect with their new role.
+   */
+  async transferOwnership(actorId: string, targetId: string): Promise<{ workspaceId: string }> {
+    const ws = await this.store.primaryWorkspace(actorId);
+    if (!ws) throw new TeamError('not_found');
+    if (!can(ws.role, 'workspace:transfer')) throw new TeamError('forbidden');
+    if (targetId === actorId) throw new TeamError('invalid_state');
+    if (!(await this.store.roleOf(targetId, ws.id))) throw new TeamError('not_found');
+    // Checked again inside the transaction: another transfer or a removal may have won meanwhile.
+    if (!(await this.store.transferOwnership(ws.id, actorId, targetId))) throw new TeamError('invalid_state');
+    this.bus.publish('access:changed', { userId: targetId, reason: 'role-changed' });
+    this.bus.publish('access:changed', { userId: actorId, reason: 'role-changed' });
+    return { workspaceId: ws.id };
+  }
+
+  /**
+   * Deletes a workspace and everything it owns. Only its owner, who confirms by typing its name
+   * exactly; other members are refused (forbidden), everyone else does not see it (not_found).
+   * Every member's open dashboards close; the visitor transport closes the sites' visitor sockets.
+   */
+  async deleteWorkspace(actorId: string, workspaceId: string, confirm: string): Promise<void> {
+    const [role, name] = await Promise.all([this.store.roleOf(actorId, workspaceId), this.store.workspaceName(workspaceId)]);
+    if (!role || name === null) throw new TeamError('not_found');
+    if (!can(role, 'workspace:delete')) throw new TeamError('forbidden');
+    if (confirm !== name) throw new TeamError('confirm_mismatch');
+    const gone = await this.store.deleteWorkspace(workspaceId, actorId);
+    // Ownership moved away (or the workspace went) between the check and the delete: nothing was deleted.
+    if (!gone) throw new TeamError((await this.store.roleOf(actorId, workspaceId)) ? 'forbidden' : 'not_found');
+    this.bus.publish('workspace:deleted', { workspaceId, siteIds: gone.siteIds, memberIds: gone.memberIds });
+    for (const userId of gone.memberIds) this.bus.publish('access:changed', { userId, reason: 'removed' });
   }
 
   isAway(userId: string): Promise<boolean> {

@@ -1,10 +1,13 @@
 // Members and invitations in the database. No rules here: server/team/team-service.ts decides.
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../drizzle/db';
-import { invitation, user, workspace, workspaceMember } from '../../drizzle/schema';
+import { invitation, site, user, workspace, workspaceMember } from '../../drizzle/schema';
 import type { Role } from '../access/access';
 
 export type InvitationRow = typeof invitation.$inferSelect;
+
+/** Thrown inside a transaction to roll it back when a condition read in it no longer holds. */
+class Abort extends Error {}
 
 export interface MemberRow {
   userId: string;
@@ -139,6 +142,57 @@ export class TeamStore {
 
   async updateInvitation(id: string, patch: Partial<Pick<InvitationRow, 'tokenHash' | 'expiresAt' | 'createdAt' | 'revokedAt'>>): Promise<void> {
     await this.db.update(invitation).set(patch).where(eq(invitation.id, id));
+  }
+
+  /**
+   * The owner hands the workspace to another member, in one transaction: the owner becomes an
+   * admin only while they still are the owner (two transfers at once: one wins), and the target
+   * becomes the owner only while they still are a member. False when either no longer holds.
+   */
+  async transferOwnership(workspaceId: string, fromUserId: string, toUserId: string): Promise<boolean> {
+    return this.db
+      .transaction(async (tx) => {
+        const demoted = await tx
+          .update(workspaceMember)
+          .set({ role: 'admin' })
+          .where(and(eq(workspaceMember.workspaceId, workspaceId), eq(workspaceMember.userId, fromUserId), eq(workspaceMember.role, 'owner')))
+          .returning({ userId: workspaceMember.userId });
+        if (demoted.length === 0) throw new Abort();
+        const promoted = await tx
+          .update(workspaceMember)
+          .set({ role: 'owner' })
+          .where(and(eq(workspaceMember.workspaceId, workspaceId), eq(workspaceMember.userId, toUserId)))
+          .returning({ userId: workspaceMember.userId });
+        if (promoted.length === 0) throw new Abort();
+        return true;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof Abort) return false;
+        throw err;
+      });
+  }
+
+  /**
+   * Deletes a workspace and everything it owns (its sites, and through them their visitors'
+   * history, calls, conversations and messages; its members and invitations: every table that
+   * points at a workspace or a site does so ON DELETE CASCADE), in one transaction and only while
+   * `ownerId` still owns it. Says who the members were and which sites went; null if not deleted.
+   */
+  async deleteWorkspace(workspaceId: string, ownerId: string): Promise<{ memberIds: string[]; siteIds: string[] } | null> {
+    return this.db
+      .transaction(async (tx) => {
+        // Deleting the memberships first locks them: a transfer running at the same time waits.
+        const members = await tx.delete(workspaceMember).where(eq(workspaceMember.workspaceId, workspaceId)).returning({ userId: workspaceMember.userId, role: workspaceMember.role });
+        if (!members.some((m) => m.userId === ownerId && m.role === 'owner')) throw new Abort();
+        const sites = await tx.delete(site).where(eq(site.workspaceId, workspaceId)).returning({ id: site.id });
+        const gone = await tx.delete(workspace).where(eq(workspace.id, workspaceId)).returning({ id: workspace.id });
+        if (gone.length === 0) throw new Abort();
+        return { memberIds: members.map((m) => m.userId), siteIds: sites.map((x) => x.id) };
+      })
+      .catch((err: unknown) => {
+        if (err instanceof Abort) return null;
+        throw err;
+      });
   }
 
   /**

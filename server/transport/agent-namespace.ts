@@ -3,28 +3,31 @@
 import { fromNodeHeaders } from 'better-auth/node';
 import { can } from '../access/access';
 import type { Auth } from '../auth';
+import { avatarPath } from '../http/avatars';
 import type { EventBus } from '../events/bus';
 import type { TeamService } from '../team/team-service';
 import { readVisitorDetails } from '../history/reader';
 import type { HistoryWriter } from '../history/writer';
 import type { Db } from '../../drizzle/db';
 import type { PresenceEngine } from '../presence/engine';
-import type { LiveVisitor } from '../protocol';
+import type { LiveVisitor, VisitorAttention } from '../protocol';
 import type { SiteStore } from '../sites/site-store';
 import { ClientError, on, tokenBucket } from './handler';
 import type { AgentNamespace, AgentSocket } from './io';
-import { SiteRefSchema, VisitorRefSchema } from './schemas';
+import { AgentHandshakeSchema, SiteRefSchema, VisitorRefSchema } from './schemas';
 
 export interface AgentDeps {
   auth: Auth;
   db: Db;
   sites: SiteStore;
-  team: Pick<TeamService, 'touch' | 'isAway'>;
+  team: Pick<TeamService, 'touch' | 'isAway' | 'workspaceOf' | 'roleIn'>;
   bus: EventBus;
   presence: PresenceEngine;
   history: HistoryWriter;
   /** Origins the dashboard is served from: a socket from anywhere else is refused (cross-site hijacking). */
   dashboardOrigins: () => string[];
+  /** Who of the team is on which of the site's visitors (server/transport/attention-events.ts). */
+  attention: (workspaceId: string, siteId: string) => Promise<VisitorAttention[]>;
   /** Visitors of a site held by other server processes (Redis mode); none in a single process. */
   remoteSnapshot: (siteId: string) => Promise<LiveVisitor[]>;
   log: (msg: string, err?: unknown) => void;
@@ -45,7 +48,17 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void
       if (origin && !deps.dashboardOrigins().includes(origin)) return next(new Error('forbidden'));
       const session = await deps.auth.api.getSession({ headers: fromNodeHeaders(socket.request.headers) });
       if (!session) return next(new Error('unauthorized'));
-      socket.data = { userId: session.user.id, name: session.user.name, sessionId: session.session.id, away: await deps.team.isAway(session.user.id), idle: false };
+      const userId = session.user.id;
+      // The page names its workspace; a socket never works across workspaces, and one the user
+      // is not a member of (any more) is refused, so the page can say so instead of showing nothing.
+      const asked = AgentHandshakeSchema.safeParse(socket.handshake.auth ?? {});
+      if (!asked.success) return next(new Error('bad_request'));
+      const wanted = asked.data.workspaceId;
+      const ws = wanted ? { id: wanted, role: await deps.team.roleIn(userId, wanted) } : await deps.team.workspaceOf(userId);
+      if (wanted && !ws?.role) return next(new Error('not_member'));
+      socket.data = { userId, name: session.user.name, sessionId: session.session.id, away: await deps.team.isAway(userId), idle: false, workspaceId: ws?.id ?? null, role: ws?.role ?? null };
+      // What visitors see of the agent's picture (chat faces, call card); a new one with the next connection.
+      socket.data.avatar = avatarPath(userId, session.user.image);
       next();
     } catch (err) {
       deps.log('agent handshake failed', err);
@@ -67,9 +80,11 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void
     const limiter = tokenBucket(20, 60);
     const onError = (err: unknown) => deps.log('agent event failed', err);
 
+    // Only sites of the socket's workspace exist for it: another workspace's ids are not_found.
     const ownSite = async (siteId: string) => {
       const found = await deps.sites.getWithRole(userId, siteId);
-      if (!found || !can(found.role, 'live:watch')) throw new ClientError('forbidden', 'not your site');
+      if (!found || found.site.workspaceId !== socket.data.workspaceId) throw new ClientError('not_found', 'no such site');
+      if (!can(found.role, 'live:watch')) throw new ClientError('forbidden', 'not allowed');
     };
 
     const opts = { limiter, onError };
@@ -77,8 +92,8 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void
       await ownSite(siteId);
       await socket.join(siteRoom(siteId));
       const local = deps.presence.snapshot(siteId);
-      const remote = await deps.remoteSnapshot(siteId);
-      return { visitors: mergeSnapshots(local, remote), history: deps.presence.history(siteId), at: Date.now() };
+      const [remote, attention] = await Promise.all([deps.remoteSnapshot(siteId), deps.attention(socket.data.workspaceId ?? '', siteId)]);
+      return { visitors: mergeSnapshots(local, remote), history: deps.presence.history(siteId), at: Date.now(), attention };
     }, opts);
     on(socket, 'site:unwatch', SiteRefSchema, async ({ siteId }) => {
       await socket.leave(siteRoom(siteId));

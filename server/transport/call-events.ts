@@ -56,7 +56,7 @@ export function createCallTransport(d: CallTransportDeps) {
   const iceForParty = (callId: string, party: 'a' | 'v') => iceFor(d.ice, `${callId}-${party}`, d.now());
   const inviteOf = (call: CallEvent['call']): CallInvite => ({
     callId: call.id,
-    agent: { name: call.agent.name, initials: initialsOf(call.agent.name) },
+    agent: { name: call.agent.name, initials: initialsOf(call.agent.name), avatar: call.agent.avatar ?? null },
     company: call.company,
     video: call.video,
     expiresAt: call.expiresAt,
@@ -325,7 +325,8 @@ export function createCallTransport(d: CallTransportDeps) {
     on(socket, 'call:start', CallStartSchema, async (p) => {
         if (!startLimiter()) throw new ClientError('rate_limited', 'Too many calls in a row: wait a moment');
         const site = await d.sites.getForUser(userId, p.siteId);
-        if (!site) throw new ClientError('forbidden', 'not your site');
+        // Only the socket's workspace exists for it: another workspace's site is not_found.
+        if (!site || site.workspaceId !== socket.data.workspaceId) throw new ClientError('not_found', 'no such site');
         const busy = () => {
           const held = elsewhere(p.siteId, p.visitorId);
           return new ClientError('busy', held ? `This visitor is in a call with ${held.invite.agent.name}` : 'This visitor is already being called');
@@ -335,7 +336,7 @@ export function createCallTransport(d: CallTransportDeps) {
         // way); on one process the CallBook does.
         const lock = d.cluster ? { key: lockKey(p.siteId, p.visitorId), value: randomUUID() } : null;
         if (lock && !(await d.cluster?.locks.claim(lock.key, lock.value, CLUSTER_TTL_MS))) throw busy();
-        const r = d.book.start({ siteId: p.siteId, visitorId: p.visitorId, video: p.video, company: site.name, agent: { userId, name, socketId: socket.id } });
+        const r = d.book.start({ siteId: p.siteId, visitorId: p.visitorId, video: p.video, company: site.name, agent: { userId, name, socketId: socket.id, avatar: socket.data.avatar ?? null } });
         if (!r.ok) {
           if (lock) await d.cluster?.locks.release(lock.key, lock.value);
           throw new ClientError(r.code, r.message);

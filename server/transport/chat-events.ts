@@ -86,7 +86,7 @@ export function createChatTransport(d: ChatTransportDeps) {
   // ---- who is online: agent sockets in their workspace rooms, on any process ----
   const agentsOnline = async (workspaceId: string): Promise<AgentBrief[]> => {
     const sockets = await d.agentNsp.in(workspaceRoom(workspaceId)).fetchSockets();
-    return onlineAgents(sockets.map((s) => s.data)).map((a) => ({ id: a.userId, name: a.name, initials: initialsOf(a.name) }));
+    return onlineAgents(sockets.map((s) => s.data)).map((a) => ({ id: a.userId, name: a.name, initials: initialsOf(a.name), avatar: a.avatar ?? null }));
   };
   /** For the Team page: who has a dashboard open, and who of them counts as online. */
   const agentPresence = async (workspaceId: string): Promise<{ connected: string[]; online: string[] }> => {
@@ -233,34 +233,26 @@ export function createChatTransport(d: ChatTransportDeps) {
   };
 
   // ---- agents ----
-  /** Wires the chat events; returns who the agent is (their workspaces), for other transports. */
+  /** Wires the chat events; returns who the agent is (the socket's workspace), for other transports. */
   const onAgentConnection = (socket: AgentSocket): (() => Promise<AgentContext>) => {
-    const { userId, name } = socket.data;
+    const { userId, name, workspaceId } = socket.data;
     const onError = (err: unknown) => d.log('agent chat event failed', err);
     const opts = { limiter: tokenBucket(d.limits.agentEventsPerSecond, d.limits.agentEventsPerSecond * 3), onError };
-    let workspaces: Promise<string[]> = chat.workspacesOf(userId);
-    const ctx = async (): Promise<AgentContext> => ({ userId, name, workspaceIds: await workspaces });
-    const me: AgentBrief = { id: userId, name, initials: initialsOf(name) };
+    // One workspace per socket (see the handshake): its conversations and nobody else's.
+    const workspaceIds = workspaceId ? [workspaceId] : [];
+    const ctx = async (): Promise<AgentContext> => ({ userId, name, workspaceIds });
+    const me: AgentBrief = { id: userId, name, initials: initialsOf(name), avatar: socket.data.avatar ?? null };
 
-    workspaces.then(
-      async (ids) => {
-        await socket.join(ids.map(workspaceRoom));
-        for (const id of ids) announceAgents(id);
-      },
-      (err) => {
-        d.log('agent workspaces lookup failed', err);
-        workspaces = Promise.resolve([]);
-      },
-    );
-    socket.on('disconnect', () => {
-      void workspaces.then((ids) => ids.forEach(announceAgents));
-    });
+    if (workspaceId) {
+      void Promise.resolve(socket.join(workspaceRoom(workspaceId))).then(() => announceAgents(workspaceId));
+      socket.on('disconnect', () => announceAgents(workspaceId));
+    }
 
     on(socket, 'chat:list', InboxFilterSchema, wrap(async (f) => chat.list(await ctx(), f)), opts);
     on(socket, 'chat:sync', AgentChatSyncSchema, wrap(async (p) => chat.agentSync(await ctx(), p.conversationId, p.after)), opts);
     on(socket, 'chat:start', VisitorRefSchema, wrap(async (p) => {
       const site = await d.sites.getForUser(userId, p.siteId);
-      if (!site) throw new ClientError('not_found', 'no such site');
+      if (!site || site.workspaceId !== workspaceId) throw new ClientError('not_found', 'no such site');
       // The browser(s) the visitor is on now: their conversation is the one of that token.
       const sockets = await d.visitorNsp.in(visitorRoom(p.siteId, p.visitorId)).fetchSockets();
       const tokenIds = [...new Set(sockets.map((s) => s.data.tokenId))];

@@ -53,6 +53,11 @@ export const IdentifySchema = z
   .strict();
 
 export const AvailabilitySchema = z.object({ away: z.boolean().optional(), idle: z.boolean().optional() }).strict();
+/** The /agent handshake's auth: the workspace the dashboard page is showing (optional for API clients). */
+export const AgentHandshakeSchema = z.object({ workspaceId: z.string().uuid().optional() });
+export const VisitorFocusSchema = z
+  .object({ doing: z.enum(['viewing', 'chatting', 'calling']), visitor: z.object({ siteId: z.string().uuid(), visitorId: id }).strict().nullable() })
+  .strict();
 export const SiteRefSchema = z.object({ siteId: z.string().uuid() }).strict();
 export const VisitorRefSchema = z.object({ siteId: z.string().uuid(), visitorId: id }).strict();
 

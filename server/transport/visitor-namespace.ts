@@ -1,6 +1,7 @@
 // /visitor: sockets opened by the embed snippet on customer pages. A visitor socket may only
 // report its own presence; its site and identity come from the handshake, never from payloads.
 import type { VisitorTokens } from '../chat/visitor-token';
+import type { EventBus } from '../events/bus';
 import type { HistoryWriter } from '../history/writer';
 import type { PresenceEngine } from '../presence/engine';
 import { sourceOf } from '../presence/source';
@@ -23,11 +24,18 @@ export interface VisitorDeps {
   trustedProxies: string[];
   now: () => number;
   log: (msg: string, err?: unknown) => void;
+  /** Domain events: a deleted workspace closes its sites' visitor sockets. */
+  bus: EventBus;
+  /** Several processes share the adapter (Redis): what one process forgets, all must. */
+  cluster: boolean;
   /** The visitor told who they are (chat keeps it on their conversation). */
   onIdentify?: (socket: VisitorSocket, who: { name?: string; email?: string }) => void;
   /** More handlers for each connected visitor socket (calls, chat). */
   onConnection?: (socket: VisitorSocket) => void;
 }
+
+/** Every visitor socket of a site, on any process: what deleting the site closes. */
+const siteVisitorsRoom = (siteId: string) => `site-visitors:${siteId}`;
 
 /** The site key travels in the engine.io query so the HTTP-level check can see it. */
 export function siteKeyOf(query: unknown): string | null {
@@ -39,6 +47,19 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps)
   const { presence, history } = deps;
   // The handshake parsed by the middleware, handed to the connection handler (parsed once, not kept).
   const parsedHandshake = new WeakMap<object, { hs: VisitorHandshake; newToken: string | null }>();
+
+  // A deleted workspace's sites: their keys stop working here at once (the cache forgets them),
+  // then their visitors' sockets close on every process (the adapter carries it).
+  // Every process forgets the keys at once (each caches them for 30 s), so a reconnect landing
+  // on another process is refused too.
+  nsp.on('sites:forget', ({ siteIds }) => deps.sites.forgetSites(siteIds));
+  deps.bus.subscribe('workspace:deleted', ({ workspaceId, siteIds }) => {
+    if (siteIds.length === 0) return;
+    deps.sites.forgetSites(siteIds);
+    if (deps.cluster) nsp.serverSideEmit('sites:forget', { siteIds });
+    nsp.in(siteIds.map(siteVisitorsRoom)).disconnectSockets(true);
+    deps.log(`workspace ${workspaceId} deleted: closed the visitor sockets of ${siteIds.length} site(s)`);
+  });
 
   nsp.use(async (socket, next) => {
     try {
@@ -64,6 +85,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps)
 
   nsp.on('connection', (socket: VisitorSocket) => {
     const { siteId, visitorId, tabId, visitId } = socket.data;
+    void socket.join(siteVisitorsRoom(siteId));
     const parsed = parsedHandshake.get(socket);
     parsedHandshake.delete(socket);
     if (!parsed) return void socket.disconnect(true);

@@ -291,6 +291,7 @@ async function startPorchlightServer(): Promise<void> {
       if (!r.ok) throw new Error(`sign-up failed: ${r.status} ${await r.text()}`);
       const u = (await r.json()) as { user: { id: string } };
       await database.db.insert(workspaceMember).values({ workspaceId: ws.id, userId: u.user.id, role: 'agent' });
+      await server.services.team.switchTo(u.user.id, ws.id);
       agents.push({ userId: u.user.id, cookie: r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), name });
     }
     return agents;

@@ -12,6 +12,7 @@ import type { ChatMessage, ConversationSummary } from '../../server/protocol';
 import { startApp, type AppProcess } from '../support/app-process';
 import { launchBrowser } from '../support/browser';
 import { loginDemo } from '../support/demo';
+import { png, pngDataUrl } from '../support/png';
 import { agentSocket, connected, type AgentSocket } from '../support/server';
 
 const POLL = { timeout: 8000 };
@@ -76,6 +77,19 @@ const visitorIdOf = async (page: Page): Promise<string> => {
   let id = '';
   await expect.poll(async () => (id = await page.evaluate(() => JSON.parse(localStorage.getItem('_porchlight') ?? '{}').v ?? '')), POLL).not.toBe('');
   return id;
+};
+
+/** Sets the demo agent's picture as the Account page does (better-auth's update-user). */
+async function setPicture(baseUrl: string, cookie: string, image: string | null): Promise<void> {
+  const res = await fetch(`${baseUrl}/api/auth/update-user`, { method: 'POST', headers: { 'content-type': 'application/json', origin: baseUrl, cookie }, body: JSON.stringify({ image }) });
+  if (!res.ok) throw new Error(`picture not saved: ${res.status} ${await res.text()}`);
+}
+
+/** The natural width of the first image the selector finds (in open shadow roots), 0 while not loaded, null when there is none. */
+const pictureWidth = async (page: Page, selector: string): Promise<number | null> => {
+  const img = page.locator(selector).first();
+  if (!(await img.count())) return null;
+  return img.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0));
 };
 
 /** The widget's parts on a page (Playwright's CSS locators reach into open shadow roots). */
@@ -485,6 +499,51 @@ describe('chat widget in a real browser', () => {
     await expect.poll(() => w.texts(), POLL).toEqual(['before the blip', 'during the blip', 'just before a reload']);
     await expect.poll(() => w.log.textContent(), POLL).not.toContain('Sending');
   });
+
+  it("shows the agent's picture in the panel header, beside their messages and on the call card, over their initials", async () => {
+    // The picture is taken when the dashboard connects: set it, then the dashboard reconnects.
+    await setPicture(app.url, cookie, pngDataUrl(png(64, [220, 38, 38], [250, 204, 21])));
+    agent.close();
+    agent = await Agent.connect(app.url, cookie);
+    const { siteId } = await loginDemo(app.url);
+    const { page, id } = await visitor('/');
+    const w = widget(page);
+    await w.launcher.click();
+    await expect.poll(() => pictureWidth(page, '[data-testid=pl-chat-panel] .faces .face img'), POLL).toBe(64);
+    // The initials are still there, under the picture (shown if it cannot load).
+    expect(await page.locator('[data-testid=pl-chat-panel] .faces .face').first().textContent()).toMatch(/^[A-Z]{1,2}$/);
+    const face = await page.locator('[data-testid=pl-chat-panel] .faces .face img').first().evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { w: r.width, h: r.height, src: el.getAttribute('src') };
+    });
+    expect(face.w).toBeGreaterThan(25);
+    expect(face.w).toBeCloseTo(face.h, 0);
+    expect(face.src).toMatch(/^http:\/\/[^/]+\/avatars\/[A-Za-z0-9_-]+\?v=[A-Za-z0-9_-]+$/);
+
+    await sendFromPanel(page, 'Hello, who am I talking to?');
+    await expect.poll(() => agent.fromVisitor(id).length, POLL).toBe(1);
+    await agent.send(agent.fromVisitor(id)[0]!.conversationId, "It's me, with my picture.");
+    await expect.poll(() => pictureWidth(page, '[data-testid=pl-chat-log] > .row.agent.first .av img'), POLL).toBe(64);
+
+    const invite = await agent.socket.emitWithAck('call:start', { siteId, visitorId: id, video: true });
+    if (!invite.ok) throw new Error(invite.code);
+    await expect.poll(() => page.locator('[data-testid=pl-call]').getAttribute('data-state'), POLL).toBe('ringing');
+    await expect.poll(() => pictureWidth(page, '[data-testid=pl-call] .head .avatar img'), POLL).toBe(64);
+    await agent.socket.emitWithAck('call:cancel', { callId: invite.call.callId });
+
+    // On a phone, on a page wider than the phone (the layout viewport grows, the screen does not),
+    // the card with the picture is still on screen.
+    const phone = await visitor('/pricing', { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+    const ring = await agent.socket.emitWithAck('call:start', { siteId, visitorId: phone.id, video: true });
+    if (!ring.ok) throw new Error(ring.code);
+    await expect.poll(() => pictureWidth(phone.page, '[data-testid=pl-call] .head .avatar img'), POLL).toBe(64);
+    await expect.poll(async () => {
+      const b = await phone.page.locator('[data-testid=pl-call]').boundingBox();
+      return b && b.x >= 0 && b.y >= 0 && b.x + b.width <= 375 && b.y + b.height <= 667;
+    }, POLL).toBe(true);
+    await agent.socket.emitWithAck('call:cancel', { callId: ring.call.callId });
+    await setPicture(app.url, cookie, null);
+  });
 });
 
 describe('chat widget with nobody online', () => {
@@ -655,5 +714,34 @@ describe('chat widget on a page with a strict Content-Security-Policy', () => {
 
     expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it("falls back to the agent's initials when the page's CSP blocks their picture", async () => {
+    const { cookie } = await loginDemo(app.url);
+    await setPicture(app.url, cookie, pngDataUrl(png(64, [37, 99, 235])));
+    agent.close();
+    agent = await Agent.connect(app.url, cookie);
+    const strict = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      await strict.addInitScript(() => {
+        const seen: string[] = ((window as unknown as { __csp: string[] }).__csp = []);
+        document.addEventListener('securitypolicyviolation', (e) => seen.push(e.violatedDirective));
+      });
+      const page = await strict.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${shopUrl}/`);
+      const w = widget(page);
+      await expect.poll(() => w.launcher.isVisible(), POLL).toBe(true);
+      await w.launcher.click();
+      // It was tried (the page's policy refused it), then taken away: the initials show.
+      await expect.poll(() => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), POLL).toContain('img-src');
+      await expect.poll(() => page.locator('[data-testid=pl-chat-panel] .faces .face img').count(), POLL).toBe(0);
+      expect(await page.locator('[data-testid=pl-chat-panel] .faces .face').first().textContent()).toMatch(/^[A-Z]{1,2}$/);
+      expect(errors).toEqual([]);
+    } finally {
+      await strict.close();
+      await setPicture(app.url, cookie, null);
+    }
   });
 });

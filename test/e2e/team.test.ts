@@ -1,6 +1,6 @@
 // Teams in headless Chromium, as two people in two browsers: the owner invites an agent from the
 // Team page, the agent joins from the link (signing up on the way), both watch the same live
-// table; the agent cannot open site settings; the owner removes the agent and the agent's open
+// table and see each other on a visitor's row; the agent cannot open site settings; the owner removes the agent and the agent's open
 // dashboard loses the live table at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -64,6 +64,20 @@ describe('teams in a real browser', () => {
     const ids = (p: Page) => p.locator('[data-testid=visitor-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-visitor-id') ?? r.textContent).sort());
     await expect.poll(async () => JSON.stringify(await ids(agent)), POLL).toBe(JSON.stringify(await ids(owner)));
 
+    // They see each other on a visitor's row: the owner opens the visitor and the agent's row
+    // shows the owner's face; the agent opens it too and the owner's panel says who else is
+    // there; the owner closes the panel and the face leaves the agent's row.
+    const visitorId = await owner.locator('[data-testid=visitor-row]').first().getAttribute('data-visitor-id');
+    const rowOf = (p: Page) => p.locator(`[data-testid=visitor-row][data-visitor-id="${visitorId}"]`);
+    await rowOf(owner).click();
+    await owner.locator('[data-testid=visitor-panel]').waitFor(POLL);
+    await expect.poll(() => rowOf(agent).locator('[data-testid=row-attention]').getAttribute('title'), POLL).toBe('Demo Owner is looking at this visitor');
+    await rowOf(agent).click();
+    await expect.poll(() => owner.locator('[data-testid=panel-attention]').innerText(), POLL).toMatch(/Also here:[\s\S]*Ana Agent[\s\S]*looking/);
+    expect(await rowOf(owner).locator('[data-testid=row-attention]').getAttribute('title')).toBe('Ana Agent is looking at this visitor');
+    await owner.locator('[data-testid=panel-close]').click();
+    await expect.poll(() => rowOf(agent).locator('[data-testid=row-attention]').count(), POLL).toBe(0);
+
     // The agent now belongs to two workspaces (their own, from sign-up, and the owner's, which
     // joining made current); the header switches between them.
     await agent.goto(`${app.url}/team`);
@@ -97,6 +111,6 @@ describe('teams in a real browser', () => {
     await row.locator('[data-testid=confirm-remove]').click();
     await expect.poll(() => owner.locator('[data-testid=member-row]').filter({ hasText: email }).count(), POLL).toBe(0);
     await expect.poll(() => agent.locator('[data-testid=visitor-row]').count(), POLL).toBe(0);
-    await agent.getByRole('alert').filter({ hasText: /not available to your account/i }).waitFor(POLL);
+    await agent.getByRole('alert').filter({ hasText: /no longer a member of this workspace/i }).waitFor(POLL);
   });
 });

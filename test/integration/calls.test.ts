@@ -73,6 +73,8 @@ describe.each(testDatabases())('calls ($name)', (kind) => {
     eveSite = await server.services.sites.create(eve.userId, { name: 'Eve Co', allowedOrigins: ['https://eve.example'] });
     const ws = await server.services.sites.workspaceOf(ana.userId);
     await database.db.insert(workspaceMember).values({ workspaceId: ws!.id, userId: ben.userId, role: 'agent' });
+    // As joining from an invitation would: Ana's workspace is the one Ben's dashboard shows.
+    await server.services.team.switchTo(ben.userId, ws!.id);
   });
   afterEach(async () => {
     for (const s of open) s.disconnect();
@@ -177,7 +179,7 @@ describe.each(testDatabases())('calls ($name)', (kind) => {
     const v = await visitor();
     let invited = false;
     v.s.on('call:invite', () => (invited = true));
-    expect(await startCall(foreign, v.auth.visitorId, site.id)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await startCall(foreign, v.auth.visitorId, site.id)).toMatchObject({ ok: false, code: 'not_found' });
     // Eve's own site id with Ana's visitor: that visitor is not on Eve's site.
     expect(await startCall(foreign, v.auth.visitorId, eveSite.id)).toMatchObject({ ok: false, code: 'not_found' });
     await sleep(100);

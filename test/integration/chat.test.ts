@@ -74,6 +74,8 @@ describe.each(testDatabases())('chat ($name)', (kind) => {
     site = await server.services.sites.create(ana.userId, { name: 'Lumen Lamps', allowedOrigins: [ORIGIN] });
     const ws = await server.services.sites.workspaceOf(ana.userId);
     await database.db.insert(workspaceMember).values({ workspaceId: ws!.id, userId: ben.userId, role: 'agent' });
+    // As joining from an invitation would: Ana's workspace is the one Ben's dashboard shows.
+    await server.services.team.switchTo(ben.userId, ws!.id);
   });
   afterEach(async () => {
     for (const s of open) s.disconnect();

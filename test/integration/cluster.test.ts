@@ -84,7 +84,7 @@ describe.skipIf(!ready)('two processes over Redis and PostgreSQL', () => {
     await ringing; // the visitor's row lives on A, the call on B
 
     // A colleague on process A is told the visitor is busy.
-    const ben: AgentSocket = track(agentSocket(a.url, colleague.cookie));
+    const ben: AgentSocket = track(agentSocket(a.url, colleague.cookie, a.url, ws!.id));
     await connected(ben);
     expect(await ben.emitWithAck('call:start', { siteId: site.id, visitorId: auth.visitorId, video: true })).toMatchObject({ ok: false, code: 'busy' });
 
@@ -139,7 +139,7 @@ describe.skipIf(!ready)('two processes over Redis and PostgreSQL', () => {
       const visitor = track(visitorSocket(a.url, { key: site.publicKey, auth }));
       await connected(visitor);
       const onA: AgentSocket = track(agentSocket(a.url, owner.cookie));
-      const onB: AgentSocket = track(agentSocket(b.url, colleague.cookie));
+      const onB: AgentSocket = track(agentSocket(b.url, colleague.cookie, b.url, ws!.id));
       await Promise.all([connected(onA), connected(onB)]);
       let invites = 0;
       visitor.on('call:invite', () => invites++);
@@ -214,7 +214,7 @@ describe.skipIf(!ready)('two processes over Redis and PostgreSQL', () => {
     const again: AgentSocket = agentSocket(b.url, ana.cookie);
     sockets.push(again);
     await connected(again);
-    expect(await again.emitWithAck('site:watch', { siteId: site.id })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await again.emitWithAck('site:watch', { siteId: site.id })).toMatchObject({ ok: false, code: 'not_found' });
   });
 
   it('Away chosen in a tab on process A reaches the agent’s tab on B and a visitor’s panel on B', async () => {
@@ -244,5 +244,56 @@ describe.skipIf(!ready)('two processes over Redis and PostgreSQL', () => {
     const first = nextEvent<{ away: boolean }>(later, 'agent:availability');
     await connected(later);
     expect((await first).away).toBe(true);
+  });
+
+  it('collision on the row across processes: a colleague opening a visitor on B shows on the owner’s table on A, in the snapshot too', async () => {
+    const [a, b] = servers as [Porchlight, Porchlight];
+    const owner = await signUp(a.url, 'Row Owner');
+    const site = await a.services.sites.create(owner.userId, { name: 'Row Shop', allowedOrigins: ['https://shop.example'] });
+    const ana = await signUp(b.url, 'Ana Cluster');
+    const { link } = await a.services.team.invite(owner.userId, { email: ana.email, role: 'agent' });
+    await a.services.team.accept(ana.userId, link.split('/invite/')[1]!);
+    const auth = handshake();
+    const visitor = visitorSocket(a.url, { key: site.publicKey, auth });
+    const onA: AgentSocket = agentSocket(a.url, owner.cookie);
+    const onB: AgentSocket = agentSocket(b.url, ana.cookie);
+    sockets.push(visitor, onA, onB);
+    await Promise.all([connected(visitor), connected(onA), connected(onB)]);
+    expect(await onA.emitWithAck('site:watch', { siteId: site.id })).toMatchObject({ ok: true });
+
+    type Update = { siteId: string; visitorId: string; agents: { name: string; doing: string }[] };
+    const seen = nextEvent<Update>(onA, 'visitor:attention', (u) => u.visitorId === auth.visitorId && u.agents.length === 1, 5000);
+    expect(await onB.emitWithAck('visitor:focus', { doing: 'chatting', visitor: { siteId: site.id, visitorId: auth.visitorId } })).toMatchObject({ ok: true });
+    expect((await seen).agents.map((x) => [x.name, x.doing])).toEqual([['Ana Cluster', 'chatting']]);
+
+    // A dashboard opening later on A gets it from B in its snapshot.
+    const later: AgentSocket = agentSocket(a.url, owner.cookie);
+    sockets.push(later);
+    await connected(later);
+    const snap = await later.emitWithAck('site:watch', { siteId: site.id });
+    if (!snap.ok) throw new Error(snap.code);
+    expect(snap.attention.find((x) => x.visitorId === auth.visitorId)?.agents.map((x) => x.name)).toEqual(['Ana Cluster']);
+
+    // Ana's tab on B closes: the face leaves A's table.
+    const gone = nextEvent<Update>(onA, 'visitor:attention', (u) => u.visitorId === auth.visitorId && u.agents.length === 0, 5000);
+    onB.disconnect();
+    await gone;
+  });
+
+  it('a workspace deleted through A: its visitors on B are closed and its key is refused on B at once, not after B’s key cache expires', async () => {
+    const [a, b] = servers as [Porchlight, Porchlight];
+    const owner = await signUp(a.url, 'Gone Owner');
+    const site = await a.services.sites.create(owner.userId, { name: 'Gone Shop', allowedOrigins: ['https://shop.example'] });
+    const ws = (await a.services.team.workspaceOf(owner.userId))!;
+    const onB = visitorSocket(b.url, { key: site.publicKey, auth: handshake() }); // B caches the key
+    sockets.push(onB);
+    await connected(onB);
+    const closed = new Promise<string>((resolve) => onB.once('disconnect', resolve));
+    await a.services.team.deleteWorkspace(owner.userId, ws.id, ws.name);
+    expect(await closed).toBe('io server disconnect');
+    await new Promise((r) => setTimeout(r, 200)); // the forget message crosses Redis
+    const again = visitorSocket(b.url, { key: site.publicKey, auth: handshake() });
+    sockets.push(again);
+    await expect(connected(again)).rejects.toThrow();
   });
 });

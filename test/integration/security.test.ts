@@ -67,7 +67,7 @@ describe.each(testDatabases())('security ($name)', (kind) => {
     it("an agent cannot watch another workspace's site, even by its id, and receives none of its diffs", async () => {
       const agentA = track(agentSocket(server.url, alice.cookie));
       await connected(agentA);
-      expect(await agentA.emitWithAck('site:watch', { siteId: siteB.id })).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(await agentA.emitWithAck('site:watch', { siteId: siteB.id })).toMatchObject({ ok: false, code: 'not_found' });
       expect(await agentA.emitWithAck('site:watch', { siteId: siteA.id })).toMatchObject({ ok: true });
       const received: PresenceDiff[] = [];
       agentA.on('presence:diff', (d) => received.push(d));
@@ -83,7 +83,7 @@ describe.each(testDatabases())('security ($name)', (kind) => {
       await sleep(200);
       expect(received.filter((d) => d.siteId === siteB.id)).toEqual([]);
       expect(JSON.stringify(received)).not.toContain(hs.visitorId);
-      expect(await agentA.emitWithAck('visitor:details', { siteId: siteB.id, visitorId: hs.visitorId })).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(await agentA.emitWithAck('visitor:details', { siteId: siteB.id, visitorId: hs.visitorId })).toMatchObject({ ok: false, code: 'not_found' });
     });
 
     it('an agent socket without a session is refused', async () => {

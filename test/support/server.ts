@@ -88,9 +88,11 @@ export function visitorSocket(baseUrl: string, o: VisitorOptions): VisitorSocket
   });
 }
 
-export function agentSocket(baseUrl: string, cookie: string, origin = baseUrl): AgentSocket {
+/** A dashboard socket; `workspaceId` is the workspace the page shows (the user's current one when absent). */
+export function agentSocket(baseUrl: string, cookie: string, origin = baseUrl, workspaceId?: string): AgentSocket {
   return connect(`${baseUrl}/agent`, {
     transports: ['websocket'],
+    auth: workspaceId ? { workspaceId } : {},
     extraHeaders: { cookie, origin },
     reconnection: false,
     forceNew: true,

@@ -1,8 +1,10 @@
 // Teams without HTTP: invitation links (expiry, single use, revocation, re-send), roles and
-// removal, with an injected clock, on a real database (PGlite).
+// removal, transferring ownership and deleting a workspace, with an injected clock, on a real
+// database (PGlite).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../drizzle/db';
-import { user, workspace, workspaceMember } from '../../drizzle/schema';
+import { eq, inArray } from 'drizzle-orm';
+import { call, chatMessage, conversation, invitation, pageView, site, user, visit, visitor, workspace, workspaceMember } from '../../drizzle/schema';
 import { EventBus, type DomainEvents } from '../../server/events/bus';
 import { TeamService, TeamError, INVITATION_TTL_MS } from '../../server/team/team-service';
 import { TeamStore } from '../../server/team/team-store';
@@ -13,6 +15,7 @@ describe('team domain', () => {
   let now = Date.UTC(2026, 10, 29, 9, 0, 0);
   const changed: DomainEvents['access:changed'][] = [];
   const invited: DomainEvents['team:invited'][] = [];
+  const deleted: DomainEvents['workspace:deleted'][] = [];
   let n = 0;
 
   const addUser = async (name: string) => {
@@ -38,6 +41,7 @@ describe('team domain', () => {
     });
     bus.subscribe('access:changed', (e) => void changed.push(e));
     bus.subscribe('team:invited', (e) => void invited.push(e));
+    bus.subscribe('workspace:deleted', (e) => void deleted.push(e));
     team = new TeamService(new TeamStore(database.db), bus, { now: () => now }, { publicUrl: () => 'https://app.example/' });
   });
   afterAll(async () => {
@@ -147,5 +151,126 @@ describe('team domain', () => {
     expect(await code(team.remove(other.owner, mine.owner))).toBe('not_found');
     expect(await code(team.changeRole(other.owner, mine.owner, 'agent'))).toBe('not_found');
     expect((await team.invitation(tokenOf(inv.link))).status).toBe('valid');
+  });
+
+  /** A member of `ws` through an invitation link, as the Team page makes them. */
+  const joinAs = async (ws: { owner: string }, name: string, role: 'admin' | 'agent') => {
+    const id = await addUser(name);
+    await team.accept(id, tokenOf((await team.invite(ws.owner, { email: `${name.toLowerCase()}-${id}@example.com`, role })).link));
+    return id;
+  };
+  const rolesIn = async (viewer: string) => (await team.view(viewer))?.members.map((m) => [m.name, m.role]);
+
+  it('the owner transfers ownership to a member: they become the owner, the owner an admin, both reconnect', async () => {
+    const ws = await newWorkspace('Quinn');
+    const admin = await joinAs(ws, 'Ros', 'admin');
+    const agent = await joinAs(ws, 'Sol', 'agent');
+
+    // Only the owner; not to themselves; only to a member of this workspace.
+    expect(await code(team.transferOwnership(admin, agent))).toBe('forbidden');
+    expect(await code(team.transferOwnership(agent, admin))).toBe('forbidden');
+    expect(await code(team.transferOwnership(ws.owner, ws.owner))).toBe('invalid_state');
+    const outsider = (await newWorkspace('Uma')).owner;
+    expect(await code(team.transferOwnership(ws.owner, outsider))).toBe('not_found');
+    expect(await code(team.transferOwnership(ws.owner, 'no-such-user'))).toBe('not_found');
+    expect(await rolesIn(ws.owner)).toEqual([['Quinn', 'owner'], ['Ros', 'admin'], ['Sol', 'agent']]);
+
+    changed.length = 0;
+    expect(await team.transferOwnership(ws.owner, agent)).toEqual({ workspaceId: ws.id });
+    expect(await rolesIn(ws.owner)).toEqual([['Quinn', 'admin'], ['Ros', 'admin'], ['Sol', 'owner']]);
+    expect(changed).toEqual([
+      { userId: agent, reason: 'role-changed' },
+      { userId: ws.owner, reason: 'role-changed' },
+    ]);
+    // The former owner is an admin now: no second transfer, and the new owner is out of their reach.
+    expect(await code(team.transferOwnership(ws.owner, admin))).toBe('forbidden');
+    expect(await code(team.remove(ws.owner, agent))).toBe('forbidden');
+    expect(await code(team.deleteWorkspace(ws.owner, ws.id, "Quinn's team"))).toBe('forbidden');
+    // The new owner can hand it on (back, here).
+    await team.transferOwnership(agent, ws.owner);
+    expect(await rolesIn(ws.owner)).toEqual([['Quinn', 'owner'], ['Ros', 'admin'], ['Sol', 'admin']]);
+  });
+
+  it('two transfers at once: exactly one wins, and the workspace keeps exactly one owner', async () => {
+    const ws = await newWorkspace('Vic');
+    const a = await joinAs(ws, 'Wes', 'agent');
+    const b = await joinAs(ws, 'Xia', 'agent');
+    const results = await Promise.all([code(team.transferOwnership(ws.owner, a)), code(team.transferOwnership(ws.owner, b))]);
+    expect(results.filter((r) => r === 'ok')).toHaveLength(1);
+    expect(results.filter((r) => r !== 'ok')[0]).toMatch(/^(forbidden|invalid_state)$/);
+    const roles = (await rolesIn(ws.owner)) ?? [];
+    expect(roles.filter(([, r]) => r === 'owner')).toHaveLength(1);
+    expect(roles.find(([n]) => n === 'Vic')?.[1]).toBe('admin');
+  });
+
+  it('deleting a workspace: only its owner, only with its exact name, and it takes everything it owns', async () => {
+    const ws = await newWorkspace('Yara');
+    const admin = await joinAs(ws, 'Zoe', 'admin');
+    const agent = await joinAs(ws, 'Abi', 'agent');
+    await team.invite(ws.owner, { email: 'pending@example.com', role: 'agent' });
+    const other = await newWorkspace('Bo');
+    // One site per workspace, each with a visitor, a visit with a page view, a call, a conversation and a message.
+    const seed = async (workspaceId: string, siteId: string) => {
+      const at = new Date(now);
+      await database.db.insert(site).values({ id: siteId, workspaceId, name: siteId, publicKey: `pk_${siteId}`, allowedOrigins: ['https://shop.example'] });
+      await database.db.insert(visitor).values({ siteId, visitorKey: 'v1', firstSeenAt: at, lastSeenAt: at });
+      await database.db.insert(visit).values({ id: `visit-${siteId}`, siteId, visitorKey: 'v1', visitKey: 'k1', startedAt: at, lastSeenAt: at, landingUrl: 'https://shop.example/', referrer: '', source: 'direct', deviceType: 'desktop', browser: 'Chrome', os: 'macOS' });
+      await database.db.insert(pageView).values({ visitId: `visit-${siteId}`, url: 'https://shop.example/', title: 'Home', at });
+      await database.db.insert(call).values({ id: `call-${siteId}`, siteId, visitorKey: 'v1', agentId: 'x', agentName: 'X', video: false, startedAt: at });
+      await database.db.insert(conversation).values({ id: `conv-${siteId}`, siteId, visitorKey: 'v1', visitorToken: 't', createdAt: at, updatedAt: at });
+      await database.db.insert(chatMessage).values({ conversationId: `conv-${siteId}`, seq: 1, clientId: 'c1', sender: 'visitor', body: 'Hi', at });
+    };
+    await seed(ws.id, `site-${ws.id}`);
+    await seed(other.id, `site-${other.id}`);
+    const name = "Yara's team";
+
+    expect(await code(team.deleteWorkspace(other.owner, ws.id, name))).toBe('not_found');
+    expect(await code(team.deleteWorkspace(ws.owner, 'no-such-workspace', name))).toBe('not_found');
+    expect(await code(team.deleteWorkspace(admin, ws.id, name))).toBe('forbidden');
+    expect(await code(team.deleteWorkspace(agent, ws.id, name))).toBe('forbidden');
+    for (const wrong of ['', "yara's team", ` ${name}`, `${name} `, "Yara's"]) {
+      expect(await code(team.deleteWorkspace(ws.owner, ws.id, wrong))).toBe('confirm_mismatch');
+    }
+    expect((await team.view(admin))?.workspace.id).toBe(ws.id); // nothing happened yet
+
+    changed.length = 0;
+    deleted.length = 0;
+    await team.deleteWorkspace(ws.owner, ws.id, name);
+    expect(deleted).toEqual([{ workspaceId: ws.id, siteIds: [`site-${ws.id}`], memberIds: expect.arrayContaining([ws.owner, admin, agent]) }]);
+    expect(deleted[0]?.memberIds).toHaveLength(3);
+    expect(changed.map((c) => c.userId).sort()).toEqual([ws.owner, admin, agent].sort());
+    expect(changed.every((c) => c.reason === 'removed')).toBe(true);
+
+    for (const column of [site.id, visitor.siteId, visit.siteId, call.siteId, conversation.siteId]) {
+      const rows = async (siteId: string) => (await database.db.select({ x: column }).from(column.table).where(eq(column, siteId))).length;
+      expect(await rows(`site-${ws.id}`)).toBe(0);
+      expect(await rows(`site-${other.id}`)).toBe(1);
+    }
+    expect(await database.db.select().from(pageView).where(eq(pageView.visitId, `visit-site-${ws.id}`))).toEqual([]);
+    expect(await database.db.select().from(chatMessage).where(eq(chatMessage.conversationId, `conv-site-${ws.id}`))).toEqual([]);
+    expect(await database.db.select().from(chatMessage).where(eq(chatMessage.conversationId, `conv-site-${other.id}`))).toHaveLength(1);
+    expect(await database.db.select().from(invitation).where(eq(invitation.workspaceId, ws.id))).toEqual([]);
+    expect(await database.db.select().from(workspaceMember).where(eq(workspaceMember.workspaceId, ws.id))).toEqual([]);
+    expect(await database.db.select().from(workspace).where(inArray(workspace.id, [ws.id, other.id]))).toHaveLength(1);
+
+    // The people stay (their accounts are theirs); the workspace is simply gone for them.
+    expect(await team.view(admin)).toBeNull();
+    expect(await team.view(ws.owner)).toBeNull();
+    expect((await team.view(other.owner))?.workspace.id).toBe(other.id);
+    expect(await code(team.deleteWorkspace(ws.owner, ws.id, name))).toBe('not_found');
+  });
+
+  it('deleting the current workspace leaves its owner in their other one', async () => {
+    const mine = await newWorkspace('Cleo');
+    const theirs = await newWorkspace('Dan');
+    // Cleo joins Dan's workspace (joining makes it current), and Dan hands it to her.
+    const cleo = mine.owner;
+    await team.accept(cleo, tokenOf((await team.invite(theirs.owner, { email: 'cleo@example.com', role: 'admin' })).link));
+    await team.transferOwnership(theirs.owner, cleo);
+    expect((await team.workspaces(cleo)).map((w) => [w.id, w.role, w.current])).toEqual([[mine.id, 'owner', false], [theirs.id, 'owner', true]]);
+    await team.deleteWorkspace(cleo, theirs.id, "Dan's team");
+    expect((await team.workspaces(cleo)).map((w) => [w.id, w.current])).toEqual([[mine.id, true]]);
+    expect((await team.view(cleo))?.workspace.id).toBe(mine.id);
+    expect(await team.view(theirs.owner)).toBeNull();
   });
 });

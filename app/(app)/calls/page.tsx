@@ -6,7 +6,7 @@ import { OUTCOME_LABEL } from '../../call/call-state';
 import { CALLS_PAGE_SIZE, ENDED_BY_LABEL, REASON_LABEL, callsHref, hasCallFilters, pageOf, parseCallsQuery, serializeCallsQuery } from '../../call/calls-query';
 import { CallsFilters } from '../../call/calls-filters';
 import { clip, formatDate, formatDuration } from '../../live/format';
-import { requireUser } from '../../lib/session';
+import { requireUser, sitesOf } from '../../lib/session';
 
 export const metadata: Metadata = { title: 'Calls' };
 
@@ -15,8 +15,8 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
   const qs = serializeCallsQuery(query);
   const user = await requireUser(`/calls${qs ? `?${qs}` : ''}`);
   const s = services();
-  // The tenant is the session's: only calls of this user's own sites, whatever the URL says.
-  const sites = await s.sites.listForUser(user.id);
+  // The tenant is the session's: only calls of the current workspace's sites, whatever the URL says.
+  const sites = await sitesOf(user.id);
   const siteIds = sites.map((x) => x.id);
   const siteId = query.site && siteIds.includes(query.site) ? query.site : undefined;
   const [fetched, agents] = await Promise.all([

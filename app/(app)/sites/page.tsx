@@ -1,16 +1,20 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { can } from '../../../server/access/access';
 import { services } from '../../../server/services';
 import { SiteForm } from '../../components/site-form';
-import { requireUser } from '../../lib/session';
+import { currentWorkspaceOf, requireUser, sitesOf } from '../../lib/session';
 
 export const metadata: Metadata = { title: 'Sites' };
 
 export default async function SitesPage() {
   const user = await requireUser('/sites');
   const s = services();
-  const sites = await s.sites.listForUser(user.id);
-  const workspace = await s.sites.workspaceOf(user.id);
+  const [sites, workspace] = await Promise.all([sitesOf(user.id), currentWorkspaceOf(user.id)]);
+  // Agents watch and talk; owners and admins also add sites and change them. (No workspace yet:
+  // the first site creates one, owned by them.)
+  const mayEdit = !workspace || can(workspace.role, 'site:settings');
+  const mayCreate = !workspace || can(workspace.role, 'site:create');
   return (
     <div className="page-narrow">
       <div className="page-header">
@@ -19,19 +23,26 @@ export default async function SitesPage() {
           <p>{workspace ? workspace.name : 'Your workspace'} · each site has its own install snippet and live visitor table.</p>
         </div>
       </div>
-      <div className="sites-layout">
+      <div className={`sites-layout${mayCreate ? '' : ' sites-only'}`}>
         <section aria-labelledby="site-list-title">
           <h2 id="site-list-title" className="sr-only">
             Your sites
           </h2>
           {sites.length === 0 ? (
-            <div className="card empty-card">
-              <h2>Add your first site</h2>
-              <p>
-                Give it a name and the origins your pages are served from. You will get a one-line snippet to paste into your site,
-                and every visitor will show up here live.
-              </p>
-            </div>
+            mayCreate ? (
+              <div className="card empty-card">
+                <h2>Add your first site</h2>
+                <p>
+                  Give it a name and the origins your pages are served from. You will get a one-line snippet to paste into your site,
+                  and every visitor will show up here live.
+                </p>
+              </div>
+            ) : (
+              <div className="card empty-card" data-testid="sites-none">
+                <h2>No sites yet</h2>
+                <p>An owner or admin of this workspace adds sites; they will show up here as soon as they do.</p>
+              </div>
+            )
           ) : (
             <ul className="site-list" style={{ listStyle: 'none', margin: 0, padding: 0 }} data-testid="site-list">
               {sites.map((site) => {
@@ -61,9 +72,11 @@ export default async function SitesPage() {
                       <Link className="btn btn-sm" href={`/sites/${site.id}/install`}>
                         Install
                       </Link>
-                      <Link className="btn btn-sm btn-ghost" href={`/sites/${site.id}/settings`}>
-                        Settings
-                      </Link>
+                      {mayEdit && (
+                        <Link className="btn btn-sm btn-ghost" href={`/sites/${site.id}/settings`}>
+                          Settings
+                        </Link>
+                      )}
                     </div>
                   </li>
                 );
@@ -71,17 +84,19 @@ export default async function SitesPage() {
             </ul>
           )}
         </section>
-        <section className="card" aria-labelledby="new-site-title">
-          <div className="card-header">
-            <div>
-              <h2 id="new-site-title">New site</h2>
-              <p>You can change these later.</p>
+        {mayCreate && (
+          <section className="card" aria-labelledby="new-site-title">
+            <div className="card-header">
+              <div>
+                <h2 id="new-site-title">New site</h2>
+                <p>You can change these later.</p>
+              </div>
             </div>
-          </div>
-          <div className="card-body">
-            <SiteForm submitLabel="Create site" />
-          </div>
-        </section>
+            <div className="card-body">
+              <SiteForm submitLabel="Create site" />
+            </div>
+          </section>
+        )}
       </div>
     </div>
   );

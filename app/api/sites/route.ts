@@ -1,4 +1,4 @@
-// GET /api/sites: the signed-in user's sites with who is online now. POST: create a site.
+// GET /api/sites: the sites of the signed-in user's current workspace with who is online now. POST: create a site.
 // The workspace comes from the session only.
 import { can } from '../../../server/access/access';
 import { services } from '../../../server/services';
@@ -10,7 +10,9 @@ export const dynamic = 'force-dynamic';
 export const GET = route(async (req: Request) => {
   const user = await sessionUser(req);
   const s = services();
-  const sites = await s.sites.listForUser(user.id);
+  // The current workspace's: the one the dashboard shows.
+  const ws = await s.team.workspaceOf(user.id);
+  const sites = ws ? await s.sites.listForUser(user.id, ws.id) : [];
   return json({ ok: true, sites: sites.map((site) => ({ ...siteJson(site), online: s.presence.count(site.id) })) });
 });
 

@@ -1,10 +1,15 @@
 // The visitor's call card: one <porchlight-call> element on the host page with an open shadow
 // root that holds all of its markup and styles, so the page's CSS cannot restyle it and its CSS
-// cannot leak out. A fixed card at the bottom right; a bottom sheet on phone-sized screens.
+// cannot leak out. A fixed card at the bottom right; a bottom sheet on phone-sized screens;
+// placed against the visual viewport (chat/viewport.ts), so a page wider than the phone keeps it on screen.
 // It only renders: the session (call-session.ts) decides what happens. Every text from the
-// server (agent name, company) goes in through textContent.
+// server (agent name, company) goes in through textContent. Styles come from one constructable
+// stylesheet adopted by the shadow root (no <style>, no style attributes: pages whose CSP has no
+// 'unsafe-inline' allow it); the host is pinned through CSSOM, which such a CSP allows too.
 import type { CallInvite } from '../../../server/protocol';
 import { initialsOf } from '../../../server/initials';
+import { trackViewport } from '../chat/viewport';
+import { showPicture } from './avatar';
 import { inviteLine } from './messages';
 import { guard, log } from './safe';
 
@@ -36,7 +41,7 @@ const CSS = `
 :host{all:initial}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
-.card{position:fixed;right:16px;bottom:16px;width:340px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);overflow:auto;padding:16px;border-radius:16px;background:#fff;color:#1f2328;box-shadow:0 12px 40px rgba(0,0,0,.22),0 0 0 1px rgba(0,0,0,.07);font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;text-align:left;direction:ltr;animation:pl-in .2s ease-out}
+.card{position:fixed;right:calc(100% - var(--vl,0px) - var(--vw,100%) + 16px);bottom:calc(100% - var(--vt,0px) - var(--vh,100%) + 16px);width:340px;max-width:calc(var(--vw,100vw) - 32px);max-height:calc(var(--vh,100vh) - 32px);overflow:auto;padding:16px;border-radius:16px;background:#fff;color:#1f2328;box-shadow:0 12px 40px rgba(0,0,0,.22),0 0 0 1px rgba(0,0,0,.07);font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;text-align:left;direction:ltr;animation:pl-in .2s ease-out}
 .card:not([data-state=ringing]):not([data-state=ended]){width:380px}
 @keyframes pl-in{from{opacity:0;transform:translateY(12px)}}
 .head{display:flex;align-items:center;gap:12px}
@@ -44,6 +49,7 @@ const CSS = `
 .name{font-weight:600;font-size:16px;overflow-wrap:anywhere}
 .company{color:#57606a;font-size:13px;overflow-wrap:anywhere}
 .avatar{position:relative;flex:none;display:grid;place-items:center;width:48px;height:48px;border-radius:50%;background:#2563eb;color:#fff;font-weight:600;font-size:17px}
+.avatar img{position:absolute;inset:0;width:100%;height:100%;border-radius:50%;object-fit:cover;background:#fff}
 [data-state=ringing] .head .avatar::after{content:"";position:absolute;inset:-4px;border-radius:50%;border:2px solid #2563eb;animation:pl-ring 1.6s ease-out infinite}
 @keyframes pl-ring{from{transform:scale(.92);opacity:.9}to{transform:scale(1.3);opacity:0}}
 .lead{margin:12px 0 14px}
@@ -74,7 +80,7 @@ button[aria-pressed=true]{background:#1f2328;border-color:#1f2328;color:#fff}
 .ended-only{margin-top:12px;width:100%}
 .card:not([data-state=ringing]) .invite,.card:is([data-state=ringing],[data-state=ended]) .call,.card:not([data-state=ended]) .ended-only,.card:not([data-state=ringing]):not([data-state=ended]) .head{display:none}
 @media (max-width:480px){
-.card,.card:not([data-state=ringing]):not([data-state=ended]){left:0;right:0;bottom:0;width:auto;max-width:none;max-height:100vh;border-radius:16px 16px 0 0;padding:16px 16px calc(16px + env(safe-area-inset-bottom,0px))}
+.card,.card:not([data-state=ringing]):not([data-state=ended]){left:var(--vl,0px);right:calc(100% - var(--vl,0px) - var(--vw,100%));bottom:calc(100% - var(--vt,0px) - var(--vh,100%));width:auto;max-width:none;max-height:var(--vh,100vh);border-radius:16px 16px 0 0;padding:16px 16px calc(16px + env(safe-area-inset-bottom,0px))}
 .stage{aspect-ratio:auto;height:min(45vh,400px)}
 .actions button,.controls button{min-height:48px}
 }
@@ -92,6 +98,16 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, te
 }
 
 const avatarText = (invite: CallInvite): string => (invite.agent.initials || initialsOf(invite.agent.name)).slice(0, 3);
+
+/** The agent's face: initials, with their picture over them when it loads. */
+const avatar = (invite: CallInvite): HTMLDivElement => {
+  const face = el('div', { class: 'avatar', 'aria-hidden': 'true' }, avatarText(invite));
+  showPicture(face, invite.agent.avatar);
+  return face;
+};
+
+/** One stylesheet for every card of the page (it is parsed once). */
+let sheet: CSSStyleSheet | null = null;
 
 /**
  * Keeps page rules aimed at every element (`* { position: relative }`, `div, span {...}` resets
@@ -138,7 +154,7 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
     'div',
     { class: 'head' },
     '',
-    el('div', { class: 'avatar', 'aria-hidden': 'true' }, avatarText(invite)),
+    avatar(invite),
     el('div', { class: 'who' }, '', el('div', { class: 'name', 'data-testid': 'pl-agent-name' }, agent), el('div', { class: 'company', 'data-testid': 'pl-company' }, invite.company)),
   );
   const acceptVideo = button('pl-accept-video', 'Accept with video', () => on.accept(true), invite.video ? 'primary' : '');
@@ -164,7 +180,7 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
     'div',
     { class: 'stage' },
     '',
-    el('div', { class: 'avatar', 'aria-hidden': 'true' }, avatarText(invite)),
+    avatar(invite),
     remote,
     el('div', { class: 'bar' }, '', el('span', {}, agent), timer),
     status,
@@ -190,8 +206,15 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
     message,
     close,
   );
-  root.append(el('style', {}, CSS), card);
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  }
+  root.adoptedStyleSheets = [sheet];
+  root.append(card);
   (document.body ?? document.documentElement).appendChild(host);
+  // On screen where the visitor looks: a page wider than the phone, pinch zoom, the keyboard.
+  trackViewport(host);
 
   // The agent's audio plays through the remote <video>: it must not be muted. Where the browser
   // refuses to start sound without a click on this page (after a navigation, say), play muted,

@@ -3,8 +3,9 @@
 // ~80 characters; a click opens the panel, × dismisses it), and the open state (a close icon,
 // aria-expanded; hidden under a full-screen phone panel). Its own stylesheet is adopted next to
 // the core's.
+import { showPicture } from '../call/avatar';
 import { button, el, icon, ICONS, setText, sheet, toggle } from './dom';
-import type { ChatState } from './state';
+import { withFace, type ChatState } from './state';
 import { LAUNCHER_CSS } from './styles';
 import { avatarText } from './thread-view';
 import { firstName, previewText, T, unreadLabel } from './texts';
@@ -54,6 +55,8 @@ export function decorateLauncher(root: ShadowRoot, on: { open(): void; dismiss()
         setText(msg, previewText(p.text));
         openBtn.setAttribute('aria-label', `${T.expand}: ${firstName(agent)}: ${previewText(p.text)}`);
       }
+      // After the initials (setting text would drop it); may come later than the preview (agents online).
+      if (p) showPicture(avatar, withFace(s, p.agent)?.avatar);
     },
     focus: () => launcher?.focus(),
   };

@@ -5,6 +5,7 @@
 // request, length counter, privacy note). It renders ChatState and reports what the visitor
 // does; the session decides what happens.
 import { CHAT_MAX_LENGTH } from '../../../server/protocol/chat';
+import { showPicture } from '../call/avatar';
 import { button, el, icon, ICONS, richText, setText, sheet, toggle } from './dom';
 import { guard } from './safe';
 import { isOffline, items, needsEmail, type ChatState } from './state';
@@ -144,11 +145,17 @@ export function createPanel(on: PanelActions, initialDraft: string): PanelView {
       setText(team, name || T.fallbackTeam);
       setText(status, info ? presenceLine(info.agents) : s.connected ? '' : T.connecting);
       const agents = info?.agents ?? [];
-      const facesKey = agents.map((a) => a.id + a.initials).join();
+      const facesKey = agents.map((a) => `${a.id} ${a.initials} ${a.avatar ?? ''}`).join();
       if (facesKey !== lastFaces) {
         lastFaces = facesKey;
         const shown = agents.slice(0, agents.length > 3 ? 2 : 3);
-        faces.replaceChildren(...shown.map((a, i) => el('span', { class: i === shown.length - 1 ? 'face on' : 'face', title: a.name }, a.initials || avatarText(a.name))));
+        faces.replaceChildren(
+          ...shown.map((a, i) => {
+            const face = el('span', { class: i === shown.length - 1 ? 'face on' : 'face', title: a.name }, a.initials || avatarText(a.name));
+            showPicture(face, a.avatar);
+            return face;
+          }),
+        );
         if (agents.length > 3) faces.append(el('span', { class: 'face more' }, `+${agents.length - 2}`));
       }
       setText(count, s.unread ? String(s.unread) : '');

@@ -32,6 +32,11 @@ export interface ChatState {
   dismissedSeq: number;
   /** Agents typing now. */
   typing: AgentBrief[];
+  /**
+   * Pictures of the agents this page has heard of (id -> avatar path), from the agents online,
+   * typing and messages: stored messages carry none, so their faces come from here.
+   */
+  faces: Record<string, string>;
   /** The short error near the composer ('' for none). */
   error: string;
   /** The email field was sent with an invalid address. */
@@ -78,6 +83,7 @@ export function initialState(o: Partial<Pick<ChatState, 'panel' | 'hidden' | 'vi
     preview: null,
     dismissedSeq: o.dismissedSeq ?? 0,
     typing: [],
+    faces: {},
     error: '',
     emailError: false,
     readSeq: 0,
@@ -106,9 +112,9 @@ export function reduce(s: ChatState, a: Action): ChatState {
       // Typing marks do not survive a lost connection (their "stopped" may never come).
       return { ...s, connected: a.connected, typing: a.connected ? s.typing : [] };
     case 'hello':
-      return { ...s, info: a.info, agentReadSeq: Math.max(s.agentReadSeq, a.info.agentReadSeq) };
+      return { ...s, info: a.info, agentReadSeq: Math.max(s.agentReadSeq, a.info.agentReadSeq), faces: withFaces(s.faces, a.info.agents) };
     case 'agents':
-      return s.info ? { ...s, info: { ...s.info, agents: a.agents } } : s;
+      return s.info ? { ...s, info: { ...s.info, agents: a.agents }, faces: withFaces(s.faces, a.agents) } : s;
     case 'messages':
       return withMessages(s, a.messages, a.live);
     case 'unread': {
@@ -128,7 +134,7 @@ export function reduce(s: ChatState, a: Action): ChatState {
       return a.seq > s.agentReadSeq ? { ...s, agentReadSeq: a.seq } : s;
     case 'typing': {
       const others = s.typing.filter((t) => t.id !== a.agent.id);
-      return { ...s, typing: a.typing ? [...others, a.agent] : others };
+      return { ...s, typing: a.typing ? [...others, a.agent] : others, faces: withFaces(s.faces, [a.agent]) };
     }
     case 'error':
       return { ...s, error: a.error, emailError: !!a.email };
@@ -149,7 +155,7 @@ function withMessages(s: ChatState, messages: ChatMessage[], live: boolean): Cha
   const fresh = live ? messages.filter((m) => m.from === 'agent' && m.seq > s.countedSeq && thread.messages.some((x) => x.seq === m.seq)) : [];
   const unseen = seesThread(s) ? [] : fresh;
   if (thread === s.thread && outbox === s.outbox && !fresh.length) return s;
-  const next: ChatState = { ...s, thread, outbox };
+  const next: ChatState = { ...s, thread, outbox, faces: withFaces(s.faces, messages.map((m) => m.agent)) };
   // Messages new to this thread; an agent's message ends their typing.
   const added = thread === s.thread ? [] : messages.filter((m) => !s.thread.messages.some((x) => x.seq === m.seq) && thread.messages.includes(m));
   const fromAgents = added.filter((m) => m.from === 'agent');
@@ -165,6 +171,21 @@ function withMessages(s: ChatState, messages: ChatMessage[], live: boolean): Cha
   }
   return next;
 }
+
+/** The faces map with what these briefs say of pictures (null: the agent has none now); the same object when nothing changed. */
+export function withFaces(faces: Record<string, string>, agents: readonly (AgentBrief | null)[]): Record<string, string> {
+  let out = faces;
+  for (const a of agents) {
+    if (!a || a.avatar === undefined || (a.avatar ?? undefined) === faces[a.id]) continue;
+    if (out === faces) out = { ...faces };
+    if (typeof a.avatar === 'string') out[a.id] = a.avatar;
+    else delete out[a.id];
+  }
+  return out;
+}
+
+/** An agent as shown in the thread or the preview: with the picture this page knows of them. */
+export const withFace = (s: ChatState, agent: AgentBrief | null): AgentBrief | null => (agent && agent.avatar == null && s.faces[agent.id] ? { ...agent, avatar: s.faces[agent.id] } : agent);
 
 /** What to tell the server the visitor has read now (chat:read), or 0 for nothing new. */
 export function readToSend(s: ChatState): number {
@@ -204,7 +225,7 @@ export function items(s: ChatState): Item[] {
       continue;
     }
     const who = m.from === 'visitor' ? 'me' : 'agent';
-    push({ key: m.id, who, text: m.text, agent: m.agent, event: null, at: m.at, status: who === 'me' && m.seq === seenSeq ? 'seen' : '' });
+    push({ key: m.id, who, text: m.text, agent: withFace(s, m.agent), event: null, at: m.at, status: who === 'me' && m.seq === seenSeq ? 'seen' : '' });
   }
   for (const e of s.outbox) {
     const status = e.failed ? 'failed' : 'sending';

@@ -25,6 +25,7 @@ export const PANEL_CSS = `
 .face{display:grid;place-items:center;width:36px;height:36px;border-radius:50%;background:#dbeafe;color:#1e3a8a;font-weight:650;font-size:13px;letter-spacing:.02em;border:2px solid #2563eb;margin-left:-10px;position:relative}
 .face:first-child{margin-left:0}
 .face.more{background:#1e40af;color:#fff}
+.face img,.av img{position:absolute;inset:0;width:100%;height:100%;border-radius:50%;object-fit:cover;background:#fff}
 .face.on::after{content:"";position:absolute;right:-3px;bottom:-3px;width:9px;height:9px;border-radius:50%;background:#22c55e;border:2px solid #1e40af}
 .titles{flex:1;min-width:0}
 .team{font-weight:650;font-size:16px;line-height:1.25;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
@@ -44,7 +45,7 @@ svg.fill{fill:currentColor}
 .row.first{margin-top:14px}
 .log>.row.first:first-child{margin-top:6px}
 .row.me{flex-direction:column;align-items:flex-end}
-.av{flex:none;display:grid;place-items:center;width:28px;height:28px;border-radius:50%;background:#dbeafe;color:#1e3a8a;font-size:11px;font-weight:700}
+.av{position:relative;flex:none;display:grid;place-items:center;width:28px;height:28px;border-radius:50%;background:#dbeafe;color:#1e3a8a;font-size:11px;font-weight:700}
 .row.agent:not(.first) .av{visibility:hidden}
 .stack{display:flex;flex-direction:column;align-items:flex-start;min-width:0;max-width:calc(100% - 36px)}
 .me .stack{align-items:flex-end;max-width:82%}
@@ -111,7 +112,8 @@ svg.x{display:none;width:24px;height:24px;fill:none;stroke:currentColor;stroke-w
 @keyframes pl-pop{from{opacity:0;transform:translateY(10px)}}
 .open{all:unset;position:absolute;inset:0;border-radius:16px;cursor:pointer}
 .open:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}
-.av{flex:none;display:grid;place-items:center;width:34px;height:34px;border-radius:50%;background:#dbeafe;color:#1e3a8a;font-size:12px;font-weight:700}
+.av{position:relative;flex:none;display:grid;place-items:center;width:34px;height:34px;border-radius:50%;background:#dbeafe;color:#1e3a8a;font-size:12px;font-weight:700}
+.av img{position:absolute;inset:0;width:100%;height:100%;border-radius:50%;object-fit:cover;background:#fff}
 .txt{min-width:0;pointer-events:none}
 .name{font-weight:650;font-size:13px;color:#334155;margin-bottom:2px}
 .msg{overflow-wrap:anywhere}

@@ -2,8 +2,10 @@
 // state.items(), keyed by message id. Rows are created once and only their status line changes
 // ("Sending…" -> gone, "Seen", "Not sent · Retry"), and rows already in place are never moved or
 // re-created, so nothing is announced twice. Every text from the server goes in as text nodes
-// or linkify parts.
+// or linkify parts. An agent's face (first of a run) gets their picture whenever the page learns
+// of it (call/avatar.ts), in place: the row stays.
 import { initialsOf } from '../../../server/initials';
+import { showPicture } from '../call/avatar';
 import { button, el, icon, ICONS, richText, setText } from './dom';
 import type { Item } from './state';
 import { clock, eventLine, firstName, T } from './texts';
@@ -13,6 +15,8 @@ interface Row {
   sig: string;
   meta: HTMLElement;
   status: string;
+  /** The agent's face, on the first row of their run. */
+  face: HTMLElement | null;
 }
 
 export interface ThreadView {
@@ -31,6 +35,7 @@ export function createThreadView(log: HTMLElement, onRetry: (id: string) => void
     const meta = el('div', { class: 'meta' });
     const time = clock(it.at);
     let node: HTMLElement;
+    let face: HTMLElement | null = null;
     if (it.who === 'system') {
       node = el('div', { class: 'row system first' }, el('span', { class: 'sys' }, it.event === 'call_requested' && icon(ICONS.video, { cls: '' }), eventLine(it.event)), meta);
     } else if (it.who === 'me') {
@@ -40,10 +45,12 @@ export function createThreadView(log: HTMLElement, onRetry: (id: string) => void
       const name = it.agent?.name ?? '';
       const who = el('div', { class: it.first ? 'who' : 'who sr' }, it.first ? firstName(name) : `${firstName(name)}: `);
       const bubble = el('div', { class: 'bubble', title: time }, ...richText(it.text));
-      node = el('div', { class: `row agent${it.first ? ' first' : ''}` }, el('span', { class: 'av', 'aria-hidden': 'true' }, it.agent ? it.agent.initials || avatarText(name) : ''), el('div', { class: 'stack' }, who, bubble));
+      const av = el('span', { class: 'av', 'aria-hidden': 'true' }, it.agent ? it.agent.initials || avatarText(name) : '');
+      if (it.first) face = av;
+      node = el('div', { class: `row agent${it.first ? ' first' : ''}` }, av, el('div', { class: 'stack' }, who, bubble));
     }
     node.setAttribute('data-key', it.key);
-    return { node, sig: signature(it), meta, status: '' };
+    return { node, sig: signature(it), meta, status: '', face };
   };
 
   const setStatus = (row: Row, it: Item): void => {
@@ -84,6 +91,7 @@ export function createThreadView(log: HTMLElement, onRetry: (id: string) => void
         if (row.node === cursor) cursor = cursor.nextSibling;
         else log.insertBefore(row.node, cursor);
         setStatus(row, it);
+        if (row.face) showPicture(row.face, it.agent?.avatar);
       }
       return added;
     },

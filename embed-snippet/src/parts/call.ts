@@ -2,6 +2,7 @@
 // event (src/parts.ts). It registers with Porchlight('part', 'call', init); the core then
 // replays the call events that arrived while this file was loading.
 import type { PartContext } from '../parts';
+import { setAvatarBase } from '../call/avatar';
 import { createCallView } from '../call/call-ui';
 import { startCalls } from '../call/call-session';
 import { getMedia } from '../call/media';
@@ -32,6 +33,7 @@ const memory = {
 guard(() =>
   window.Porchlight?.('part', 'call', (ctx: PartContext) => {
     setLog(ctx.log);
+    setAvatarBase(ctx.base);
     startCalls({ socket: ctx.socket, view: createCallView, getMedia: (want) => getMedia(want), createPeer, watchLeaving, memory });
   }),
 )();

@@ -5,12 +5,14 @@
 // Porchlight('part', 'chat', init); the core then replays the chat events that arrived while
 // this file was loading.
 import type { PartContext } from '../parts';
+import { setAvatarBase } from '../call/avatar';
 import { guard, setLog } from '../chat/safe';
 import { startChat } from '../chat/session';
 
 guard(() =>
   window.Porchlight?.('part', 'chat', (ctx: PartContext) => {
     setLog(ctx.log);
+    setAvatarBase(ctx.base);
     startChat(ctx.socket, ctx.chat);
   }),
 )();

@@ -3,15 +3,21 @@ import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { NavLinks } from '../../../components/nav-links';
 import { can } from '../../../../server/access/access';
-import { currentUser, siteWithRole } from '../../../lib/session';
+import { OtherWorkspace } from '../../../components/other-workspace';
+import { currentUser, currentWorkspaceOf, siteWithRole, workspacesOf } from '../../../lib/session';
 
 export default async function SiteLayout({ children, params }: { children: ReactNode; params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await currentUser();
   if (!user) return children; // the page redirects to the login page
-  const found = await siteWithRole(user.id, id);
+  const [found, current] = await Promise.all([siteWithRole(user.id, id), currentWorkspaceOf(user.id)]);
   if (!found) notFound();
   const { site, role } = found;
+  // A site of another of the user's workspaces: offer the switch rather than mix workspaces.
+  if (site.workspaceId !== current?.id) {
+    const ws = (await workspacesOf(user.id)).find((w) => w.id === site.workspaceId);
+    if (ws) return <OtherWorkspace workspace={ws} what="site" />;
+  }
   const base = `/sites/${site.id}`;
   return (
     <>
