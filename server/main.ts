@@ -89,13 +89,21 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
 
   const sites = new SiteStore(db, now);
   const presence = new PresenceEngine({ now, graceMs: config.graceMs, sampleEveryMs: 10_000, samplesKept: 180 });
+  let lastDropLog = 0;
   const history = new HistoryWriter(db, {
     intervalMs: 1000,
     maxQueue: 200_000,
     onVisitorsRecalled: (visitors) => {
       for (const v of visitors) presence.recall(v.siteId, v.visitorKey, v);
     },
-    onError: (err) => log('history write failed', err),
+    onError: (err, retryInMs) =>
+      log(retryInMs === null ? 'history rows refused by the database (not retried)' : `history write failed, the database is away: retrying in ${retryInMs} ms`, err),
+    // Said at most every 10 s: while it overflows, every new event drops one.
+    onDrop: (dropped) => {
+      if (now() - lastDropLog < 10_000) return;
+      lastDropLog = now();
+      log(`history queue full: ${dropped} events dropped so far`, new Error('history queue overflow'));
+    },
   });
   history.start();
   const secret = config.authSecret ?? persistentSecret(config.dataDir);

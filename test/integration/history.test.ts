@@ -73,4 +73,19 @@ describe.each(testDatabases())('history writer ($name)', (kind) => {
     const details = await readVisitorDetails(database.db, siteId, 'visitor-2', 'visit-2');
     expect(details.trail.map((p) => p.url)).toEqual(['https://shop.example/2', ...urls]);
   });
+
+  it('rows the database refuses are counted and not retried, and do not hold up the rest', async () => {
+    errors.length = 0;
+    const before = writer.stats();
+    const at = Date.now() + 3000;
+    writer.push(visitEvent('no-such-site', 99, at)); // a foreign key the database refuses
+    writer.push(visitEvent(siteId, 7000, at));
+    await writer.flush();
+    const after = writer.stats();
+    expect(after.failed - before.failed).toBe(1);
+    expect([after.queued, after.retryAt, after.retries - before.retries]).toEqual([0, null, 0]);
+    expect(errors).toHaveLength(1);
+    const [v] = await database.db.select({ n: count() }).from(visitor);
+    expect(v!.n).toBe(6001);
+  });
 });

@@ -1,0 +1,79 @@
+// Nothing acknowledged is lost when PostgreSQL goes away: page views and an identify sent (and
+// acknowledged) while the database is stopped are stored once it is back, exactly once, and
+// /readyz says 503 meanwhile. A PostgreSQL server of the test's own is stopped and started again.
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../drizzle/db';
+import { pageView, visit, visitor } from '../../drizzle/schema';
+import type { Porchlight } from '../../server/main';
+import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
+import { ask, connected, handshake, must, signUp, sleep, startTestServer, visitorSocket, type VisitorSocket } from '../support/server';
+
+async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('a PostgreSQL outage during writes', () => {
+  let pg: PrivatePostgres;
+  let database: Database;
+  let server: Porchlight;
+  let key: string;
+  const open: VisitorSocket[] = [];
+
+  beforeAll(async () => {
+    pg = await startPrivatePostgres();
+    database = await openDatabase({ url: pg.url });
+    server = await startTestServer(database);
+    const owner = await signUp(server.url, 'Olga');
+    key = (await server.services.sites.create(owner.userId, { name: 'Shop', allowedOrigins: ['https://shop.example'] })).publicKey;
+  });
+  afterAll(async () => {
+    for (const s of open) s.disconnect();
+    await server?.close();
+    await database?.close();
+    await pg?.destroy();
+  });
+
+  const stored = async (visitorId: string) => {
+    const rows = await database.db
+      .select({ url: pageView.url })
+      .from(pageView)
+      .innerJoin(visit, eq(visit.id, pageView.visitId))
+      .where(eq(visit.visitorKey, visitorId))
+      .orderBy(asc(pageView.at), asc(pageView.id));
+    return rows.map((x) => x.url);
+  };
+
+  it('stores every page view and identify acknowledged while it was down, once, after it returns', async () => {
+    const auth = handshake({ page: { url: 'https://shop.example/', title: 'Home' } });
+    const v = visitorSocket(server.url, { key, auth });
+    open.push(v);
+    await connected(v);
+    await must(ask(v, 'visitor:page', { url: 'https://shop.example/before', title: 'Before' }));
+    await server.history.flush();
+    expect(await stored(auth.visitorId)).toEqual(['https://shop.example/', 'https://shop.example/before']);
+
+    await pg.stop();
+    const during = Array.from({ length: 10 }, (_, i) => `https://shop.example/during-${i}`);
+    for (const url of during) await must(ask(v, 'visitor:page', { url, title: 'During' }));
+    await must(ask(v, 'visitor:identify', { name: 'Olga Visitor', email: 'olga@example.com' }));
+    await until('a failed write', () => server.history.stats().retries > 0);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+    expect(server.history.stats().queued).toBeGreaterThanOrEqual(during.length);
+
+    await pg.start();
+    await until('the page views', async () => (await stored(auth.visitorId).catch(() => [])).length >= 12);
+    expect(await stored(auth.visitorId)).toEqual(['https://shop.example/', 'https://shop.example/before', ...during]);
+    await until('the identity', async () => {
+      const rows = await database.db.select({ name: visitor.name }).from(visitor).where(eq(visitor.visitorKey, auth.visitorId));
+      return rows[0]?.name === 'Olga Visitor';
+    });
+    const s = server.history.stats();
+    expect([s.queued, s.dropped, s.failed, s.retryAt]).toEqual([0, 0, 0, null]);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+});
