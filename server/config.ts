@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   /** Chat events one dashboard connection may send a second. */
   CHAT_AGENT_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(20),
   AGENT_IDLE_AWAY_MS: z.coerce.number().int().min(1_000).max(24 * 3600_000).default(10 * 60_000),
+  /** Bearer token for GET /metrics; unset, /metrics answers only requests from this machine. */
+  METRICS_TOKEN: z.string().min(16).max(200).optional(),
   /** Demo customer website; 0 picks a free port, "off" disables it. */
   DEMO_PORT: z.string().default('4000'),
   NODE_ENV: z.string().default('production'),
@@ -69,6 +71,7 @@ export interface Config {
   authRateLimit: boolean;
   /** A dashboard tab hidden this long stops counting its agent as online. */
   agentIdleAwayMs: number;
+  metricsToken: string | null;
   graceMs: number;
   flushMs: number;
   demoPort: number | null;
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies: e.TRUSTED_PROXIES,
     authRateLimit: !e.PORCHLIGHT_NO_RATE_LIMIT,
     agentIdleAwayMs: e.AGENT_IDLE_AWAY_MS,
+    metricsToken: e.METRICS_TOKEN ?? null,
     graceMs: e.PRESENCE_GRACE_MS,
     flushMs: e.PRESENCE_FLUSH_MS,
     demoPort: e.DEMO_PORT === 'off' ? null : Number(e.DEMO_PORT),

@@ -38,6 +38,8 @@ import { createAssignmentTransport } from './transport/assignment-events';
 import { AssignmentService } from './chat/assignment-service';
 import { AssignmentStore } from './chat/assignment-store';
 import { createAvailabilityTransport } from './transport/availability-events';
+import { createMetrics, type Metrics } from './http/metrics';
+import { rateLimitedCounts } from './transport/handler';
 import { createAttentionTransport } from './transport/attention-events';
 import { createIo, type PorchlightIo } from './transport/io';
 import { createSnippetServer } from './http/snippet-files';
@@ -90,12 +92,14 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   const sites = new SiteStore(db, now);
   const presence = new PresenceEngine({ now, graceMs: config.graceMs, sampleEveryMs: 10_000, samplesKept: 180 });
   let lastDropLog = 0;
+  let metrics: Metrics | null = null;
   const history = new HistoryWriter(db, {
     intervalMs: 1000,
     maxQueue: 200_000,
     onVisitorsRecalled: (visitors) => {
       for (const v of visitors) presence.recall(v.siteId, v.visitorKey, v);
     },
+    onFlushed: (ms) => metrics?.historyFlushed(ms),
     onError: (err, retryInMs) =>
       log(retryInMs === null ? 'history rows refused by the database (not retried)' : `history write failed, the database is away: retrying in ${retryInMs} ms`, err),
     // Said at most every 10 s: while it overflows, every new event drops one.
@@ -268,6 +272,18 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     }
   }, config.flushMs);
 
+  metrics = createMetrics(
+    {
+      visitors: () => visitorNsp.sockets.size,
+      dashboards: () => agentNsp.sockets.size,
+      history: () => history.stats(),
+      calls: () => calls.live().length,
+      chats: () => chatStore.openCount(),
+      rateLimited: rateLimitedCounts,
+    },
+    { token: config.metricsToken, onError: (err) => log('metrics failed', err) },
+  );
+
   const services: Services = {
     auth,
     db,
@@ -316,6 +332,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       void authHandler(req, res);
       return;
     }
+    if (metrics?.handle(req, res)) return;
     if (url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, db: database.kind, redis: !!redis }));
       return;

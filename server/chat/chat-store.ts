@@ -2,7 +2,7 @@
 // takes the conversation's next seq and stores the message, so its seq is final when the
 // transaction commits, and concurrent senders (on any process) are serialized by the row lock
 // on the conversation. Idempotent on (conversation, the sender's message id).
-import { and, asc, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../drizzle/db';
 import { chatMessage, conversation, site, workspaceMember } from '../../drizzle/schema';
 import { initialsOf } from '../initials';
@@ -64,6 +64,12 @@ export class ChatStore {
   }
 
   /** Workspaces the user belongs to (the tenant of every agent action). */
+  /** Open conversations, all sites (for /metrics). */
+  async openCount(): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(conversation).where(eq(conversation.status, 'open'));
+    return row?.n ?? 0;
+  }
+
   async workspacesOf(userId: string): Promise<string[]> {
     const rows = await this.db.select({ id: workspaceMember.workspaceId }).from(workspaceMember).where(eq(workspaceMember.userId, userId));
     return rows.map((r) => r.id);

@@ -40,6 +40,8 @@ export interface HistoryWriterOptions {
   onVisitorsRecalled?: (visitors: RecalledVisitor[]) => void;
   /** A write failed: `retryInMs` when it will be tried again (the database is away), null when it never will (bad data). */
   onError?: (err: unknown, retryInMs: number | null) => void;
+  /** A batch was written (or tried): how long it took, in ms. */
+  onFlushed?: (ms: number) => void;
   /** The queue overflowed: `dropped` events so far in all. */
   onDrop?: (dropped: number) => void;
   /** Backoff between retries after a connection failure: from `min` doubling to `max`. */
@@ -130,6 +132,7 @@ export class HistoryWriter {
     if (this.retryAt !== null && this.now() < this.retryAt) return;
     const batch = this.queue;
     this.queue = [];
+    const started = performance.now();
     const recalled: RecalledVisitor[] = [];
     const steps = this.plan(batch, recalled);
     let away = false;
@@ -168,6 +171,7 @@ export class HistoryWriter {
       this.backoff = 0;
       this.retryAt = null;
     }
+    this.opts.onFlushed?.(performance.now() - started);
     if (recalled.length) this.opts.onVisitorsRecalled?.(recalled);
   }
 

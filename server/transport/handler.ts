@@ -24,6 +24,10 @@ export interface HandlerOptions {
   onError?: (err: unknown) => void;
 }
 
+/** Events refused by rate limits in this process, by event name (for /metrics). */
+const refused = new Map<string, number>();
+export const rateLimitedCounts = (): ReadonlyMap<string, number> => refused;
+
 export function on<L extends { [K in keyof L]: EventFn }, E extends keyof L & string>(
   socket: Socket<L, never, never, unknown>,
   event: E,
@@ -35,7 +39,10 @@ export function on<L extends { [K in keyof L]: EventFn }, E extends keyof L & st
     // socket.io hands over whatever the client sent: the ack may be missing or not a function.
     const ack = typeof maybeAck === 'function' ? (maybeAck as (res: Ack<object>) => void) : () => {};
     try {
-      if (opts.limiter && !(await opts.limiter())) return ack({ ok: false, code: 'rate_limited' });
+      if (opts.limiter && !(await opts.limiter())) {
+        refused.set(event, (refused.get(event) ?? 0) + 1);
+        return ack({ ok: false, code: 'rate_limited' });
+      }
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
         const first = parsed.error.issues[0];
