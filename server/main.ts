@@ -42,6 +42,7 @@ import { createMetrics, type Metrics } from './http/metrics';
 import { rateLimitedCounts } from './transport/handler';
 import { createAttentionTransport } from './transport/attention-events';
 import { createIo, type PorchlightIo } from './transport/io';
+import { bindSessionsToOrigin } from './transport/origin-bound';
 import { createSnippetServer } from './http/snippet-files';
 import { createAvatarServer, memberAvatar } from './http/avatars';
 import { attachVisitorNamespace, siteKeyOf } from './transport/visitor-namespace';
@@ -156,6 +157,8 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       );
     },
   });
+
+  bindSessionsToOrigin(io.engine, () => dashboardOrigins);
 
   const redis = config.redisUrl ? await connectRedis(io, agentNsp, config.redisUrl, presence, log) : null;
 
