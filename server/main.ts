@@ -1,14 +1,12 @@
 // Composes the Porchlight server: one http.Server carrying the Next.js dashboard, better-auth,
 // /embed.js, and socket.io (/visitor for snippets, /agent for dashboards).
-import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { toNodeHandler } from 'better-auth/node';
 import type { Database } from '../drizzle/db';
-import { CLIENT_IP_HEADER, createAuth } from './auth';
+import { createAuth } from './auth';
+import { persistentSecret } from './auth-secret';
 import type { Config } from './config';
 import { ChatService } from './chat/chat-service';
 import { ChatStore } from './chat/chat-store';
@@ -20,8 +18,7 @@ import { visitorTokens } from './chat/visitor-token';
 import { EventBus } from './events/bus';
 import { HistoryWriter } from './history/writer';
 import { createLogger, logFn } from './log';
-import { readiness } from './http/readiness';
-import { setBaseHeaders, setDashboardHeaders } from './http/security-headers';
+import { createRouter, type RequestHandler } from './http/router';
 import { sql } from 'drizzle-orm';
 import { CallBook } from './calls/call-book';
 import { systemClock } from './clock';
@@ -29,7 +26,6 @@ import { CallRecorder, listCallAgents, listCalls } from './calls/call-records';
 import { PresenceEngine } from './presence/engine';
 import type { LiveVisitor } from './protocol';
 import { setServices, type Services } from './services';
-import { isOriginAllowed } from './sites/origins';
 import { SiteStore } from './sites/site-store';
 import { attachAgentNamespace, siteRoom } from './transport/agent-namespace';
 import { createCallTransport } from './transport/call-events';
@@ -41,16 +37,16 @@ import { createAvailabilityTransport } from './transport/availability-events';
 import { createMetrics, type Metrics } from './http/metrics';
 import { rateLimitedCounts } from './transport/handler';
 import { createAttentionTransport } from './transport/attention-events';
+import { handshakeGate } from './transport/handshake-gate';
 import { createIo, type PorchlightIo } from './transport/io';
 import { bindSessionsToOrigin } from './transport/origin-bound';
 import { createSnippetServer } from './http/snippet-files';
 import { createAvatarServer, memberAvatar } from './http/avatars';
-import { attachVisitorNamespace, siteKeyOf } from './transport/visitor-namespace';
-import { clientIp } from './visitors/client-ip';
+import { attachVisitorNamespace } from './transport/visitor-namespace';
 import { openCountryLookup } from './visitors/geo';
 import { connectRedis } from './transport/redis';
 
-export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+export type { RequestHandler };
 
 export interface PorchlightOptions {
   config: Config;
@@ -136,26 +132,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     pingTimeout: 20_000,
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: undefined,
-    allowRequest: (req, cb) => {
-      const key = siteKeyOf(Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams));
-      const origin = req.headers.origin;
-      if (!key) {
-        // Dashboards: same origin only (a foreign page could otherwise ride the agent's cookie).
-        cb(origin && !dashboardOrigins.includes(origin) ? 'forbidden' : null, !origin || dashboardOrigins.includes(origin));
-        return;
-      }
-      sites.accessByKey(key).then(
-        (access) => {
-          if (!access) return cb('unknown site key', false);
-          if (!isOriginAllowed(origin, access.allowedOrigins)) return cb('origin not allowed for this site', false);
-          cb(null, true);
-        },
-        (err) => {
-          log('site lookup failed', err);
-          cb('internal', false);
-        },
-      );
-    },
+    allowRequest: handshakeGate({ sites, dashboardOrigins: () => dashboardOrigins, log }),
   });
 
   bindSessionsToOrigin(io.engine, () => dashboardOrigins);
@@ -302,60 +279,22 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   };
   setServices(services);
 
-  const authHandler = toNodeHandler(auth);
-  const snippet = createSnippetServer(o.snippetDir);
-  const avatars = createAvatarServer((userId) => memberAvatar(db, userId), log);
-  const headerOptions = { trustedProxies: config.trustedProxies, origins: dashboardOrigins, dev: process.env.__NEXT_DEV_SERVER === '1' || process.env.NODE_ENV === 'development' };
-  httpServer.on('request', (req, res) => {
-    const url = req.url ?? '/';
-    if (url.startsWith('/socket.io/')) return; // handled by socket.io's own listener
-    // Only this server says who the client is (better-auth keys its rate limits on it).
-    delete req.headers[CLIENT_IP_HEADER];
-    // Snippet files are loaded by customer pages on other origins: no dashboard policy for them.
-    if (snippet.handles(url)) return snippet.serve(req, res);
-    setBaseHeaders(req, res, config.trustedProxies);
-    // Agents' pictures, shown by customer pages to visitors: public, cookie-free, cross-origin.
-    if (avatars.handles(url)) {
-      avatars.serve(req, res).catch((err: unknown) => {
-        log('avatar request failed', err);
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-      return;
-    }
-    // Only the dashboard's own pages may change anything (no CSRF from customer sites, which
-    // may be same-site with the dashboard, so SameSite cookies alone do not protect).
-    const origin = req.headers.origin;
-    if (url.startsWith('/api/') && req.method !== 'GET' && req.method !== 'HEAD' && origin && !dashboardOrigins.includes(origin)) {
-      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, code: 'forbidden', message: 'cross-origin request refused' }));
-      return;
-    }
-    if (url.startsWith('/api/auth/')) {
-      const address = authClientAddress(req, config.trustedProxies);
-      if (address) req.headers[CLIENT_IP_HEADER] = address;
-      void authHandler(req, res);
-      return;
-    }
-    if (metrics?.handle(req, res)) return;
-    if (url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, db: database.kind, redis: !!redis }));
-      return;
-    }
-    if (url === '/readyz') {
-      void readiness({ db: () => database.db.execute(sql`select 1`), redis: redis ? redis.ping : null }).then((r) =>
-        res.writeHead(r.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(r)),
-      );
-      return;
-    }
-    if (o.nextHandler) {
-      setDashboardHeaders(req, res, headerOptions);
-      Promise.resolve(o.nextHandler(req, res)).catch((err) => {
-        log('request failed', err);
-        if (!res.headersSent) res.writeHead(500).end('Internal error');
-      });
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-  });
+  httpServer.on(
+    'request',
+    createRouter({
+      snippet: createSnippetServer(o.snippetDir),
+      avatars: createAvatarServer((userId) => memberAvatar(db, userId), log),
+      auth: toNodeHandler(auth),
+      metrics,
+      next: o.nextHandler,
+      trustedProxies: config.trustedProxies,
+      dashboardOrigins,
+      health: () => ({ db: database.kind, redis: !!redis }),
+      ready: { db: () => database.db.execute(sql`select 1`), redis: redis ? redis.ping : null },
+      dev: process.env.__NEXT_DEV_SERVER === '1' || process.env.NODE_ENV === 'development',
+      log,
+    }),
+  );
   if (o.nextUpgrade) {
     const upgrade = o.nextUpgrade;
     httpServer.on('upgrade', (req, socket, head) => {
@@ -385,20 +324,4 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       setServices(undefined);
     },
   };
-}
-
-/** The client for better-auth's rate limits: a trusted proxy's forwarded address if it is one, else the peer. */
-function authClientAddress(req: http.IncomingMessage, trustedProxies: readonly string[]): string | undefined {
-  const forwarded = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies);
-  return forwarded && isIP(forwarded) ? forwarded : clientIp(req.socket.remoteAddress, undefined, []);
-}
-
-/** A session-signing secret kept in the data folder, so logins survive restarts. */
-function persistentSecret(dataDir: string): string {
-  mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'auth-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
 }
