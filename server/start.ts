@@ -15,16 +15,35 @@ import { startPorchlight } from './main';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
 
+/** One line of progress per step (the raw build log only when a step fails). */
+const step = (text: string) => console.log(`[porchlight] ${text}`);
+
+/** Runs one npm script quietly; on failure, prints the end of its output and stops. */
+function runQuietly(script: string, what: string): void {
+  const started = Date.now();
+  const r = spawnSync('npm', ['run', '--silent', script], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) {
+    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trimEnd().split('\n');
+    console.error(out.slice(-60).join('\n'));
+    throw new Error(`${what} failed (npm run ${script}); its output is above`);
+  }
+  step(`${what}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
 /** Build the dashboard and the snippet when they are missing or older than their sources. */
 function buildIfNeeded(): void {
   const nextStamp = path.join(root, '.next', 'BUILD_ID');
   const snippet = path.join(root, 'embed-snippet', 'dist', 'embed.js');
   const sources = Math.max(...['app', 'server', 'drizzle', 'embed-snippet'].map((d) => newestMtime(path.join(root, d))));
   const stale = (f: string) => !existsSync(f) || statSync(f).mtimeMs < sources;
-  if (!stale(snippet) && (dev || !stale(nextStamp))) return;
-  console.log(`[porchlight] building ${dev ? 'the snippet' : 'the dashboard and the snippet'} (first start or changed sources)...`);
-  const r = spawnSync('npm', ['run', dev ? 'build:snippet' : 'build'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('build failed');
+  if (stale(snippet)) {
+    step('building the snippet…');
+    runQuietly('build:snippet', 'the snippet');
+  }
+  if (!dev && stale(nextStamp)) {
+    step(existsSync(nextStamp) ? 'rebuilding the dashboard (sources changed, about a minute)…' : 'building the dashboard (first start only, about a minute)…');
+    runQuietly('build:next', 'the dashboard');
+  }
 }
 
 const logger = createLogger();
@@ -33,8 +52,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = logFn(logger);
   if (!process.env.SKIP_BUILD) buildIfNeeded();
+  step(config.databaseUrl ? 'opening PostgreSQL (DATABASE_URL)…' : `opening the database in ${path.join(config.dataDir, 'pglite')}…`);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'pglite'), log: (m) => logger.warn(m) });
 
+  step('starting the dashboard and the realtime server…');
   const { default: next } = await import('next');
   const app = next({ dev, dir: root, hostname: 'localhost', port: config.port });
   await app.prepare();
