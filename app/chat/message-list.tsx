@@ -3,6 +3,7 @@
 // the middle, a separator per day, "Seen" under the team's last message the visitor read, and
 // "Sending…" bubbles for what is still in the outbox. Message text is untrusted: it is rendered
 // as React text, with http(s) links as <a> (server/chat/links.ts), never as HTML.
+import { displayText } from '../../server/text/display-text';
 import { Fragment, memo, type ReactNode } from 'react';
 import type { ChatMessage } from '../../server/protocol';
 import { linkify } from '../../server/chat/links';
@@ -117,7 +118,7 @@ function Bubble({ m, startsGroup, endsGroup, seen, meId, visitorName }: { m: Cha
 
 /** Text with its links; line breaks kept by CSS (white-space: pre-wrap). */
 export function MessageText({ text }: { text: string }) {
-  const parts = linkify(text);
+  const parts = linkify(displayText(text));
   return (
     <span className="msg-text" data-testid="message-text">
       {parts.map((p, i) =>

@@ -1,5 +1,6 @@
 // Display helpers for visitor data. Pure functions, no React: everything a visitor sent is
 // untrusted text, so nothing here builds HTML; callers render results as React text.
+import { displayText } from '../../server/text/display-text';
 import type { Device, LiveVisitor, VisitorStatus } from '../../server/protocol';
 
 export const STATUS_LABEL: Record<VisitorStatus, string> = { active: 'Active', idle: 'Idle', hidden: 'Hidden tab' };
@@ -95,14 +96,15 @@ export function ordinal(n: number): string {
 }
 
 export function displayName(v: Pick<LiveVisitor, 'identity'>): string {
-  return v.identity.name?.trim() || v.identity.email?.trim() || '';
+  return displayText(v.identity.name ?? '').trim() || displayText(v.identity.email ?? '').trim() || '';
 }
 
 export function deviceSummary(d: Device): string {
   return [d.browser, d.os].filter((x) => x && x !== 'Unknown').join(' · ') || 'Unknown browser';
 }
 
-/** Caps a visitor string for display (the server caps too; this keeps layout sane). */
+/** A visitor string as displayed: invisible reordering and control characters out, capped in length (the server caps too; this keeps layout sane). */
 export function clip(s: string, max = 160): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  const t = displayText(s);
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }

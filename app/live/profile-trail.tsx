@@ -31,7 +31,7 @@ export function VisitTrail({ loaded, details, online, now, lastActivityAt }: Pro
             return (
               <li key={`${p.at}-${i}`} className={last && online ? 'now' : undefined}>
                 <div style={{ minWidth: 0 }}>
-                  <div className="t" title={p.title}>
+                  <div className="t" title={clip(p.title, 500)}>
                     {clip(p.title.trim() || pathOf(p.url), 200)}
                   </div>
                   <div className="u" title={p.url}>

@@ -10,6 +10,7 @@ import { chatStateOf } from '../chat/inbox';
 import { AttentionFaces } from './attention-faces';
 import { DEVICE_LABEL, STATUS_LABEL, clip, countryName, deviceSummary, flagOf, formatDuration, hostOf, ordinal, safeHref } from './format';
 import { RowAttention } from './row-attention';
+import { displayText } from '../../server/text/display-text';
 
 /** What cells read from the table rather than from their row. */
 export interface TableMeta {
@@ -50,7 +51,7 @@ export function PageCell({ row }: Cell) {
   const href = safeHref(v.page.url);
   const title = clip(v.page.title.trim() || v.page.path, 200);
   return (
-    <div className="two-line" title={`${v.page.title}\n${v.page.url}`}>
+    <div className="two-line" title={`${displayText(v.page.title)}\n${v.page.url}`}>
       <span className="page-line">
         <span className="main">{title}</span>
         {href && (
