@@ -179,10 +179,17 @@ export function CallDock({ controller: c }: { controller: CallController }) {
 
 function PreviewVideo({ c }: { c: CallController }) {
   const cameraOff = !c.previewIsScreen && !c.state.local.video;
+  // Until the camera's first frame is on screen the <video> is a black box: say what is happening.
+  const [showing, setShowing] = useState<MediaStream | null>(null);
+  const label = cameraOff ? 'Camera off' : !c.preview?.getVideoTracks().length ? (c.preview ? 'Camera off' : 'No camera') : showing !== c.preview ? 'Starting camera…' : null;
   return (
     <div className={`call-local${c.previewIsScreen ? ' is-screen' : ''}`}>
-      <StreamVideo stream={c.preview} muted mirrored={!c.previewIsScreen} testId="call-local-video" />
-      {(cameraOff || !c.preview?.getVideoTracks().length) && <span className="call-local-off">{c.preview ? 'Camera off' : 'No camera'}</span>}
+      <StreamVideo stream={c.preview} muted mirrored={!c.previewIsScreen} testId="call-local-video" onShowing={setShowing} />
+      {label && (
+        <span className="call-local-off" data-testid="call-local-label">
+          {label}
+        </span>
+      )}
     </div>
   );
 }
@@ -210,7 +217,22 @@ function QualityBadge({ c }: { c: CallController }) {
 }
 
 /** A <video> showing a MediaStream. The remote one is not muted: its sound is the visitor's voice. */
-function StreamVideo({ stream, muted = false, mirrored = false, className, testId }: { stream: MediaStream | null; muted?: boolean; mirrored?: boolean; className?: string; testId: string }) {
+function StreamVideo({
+  stream,
+  muted = false,
+  mirrored = false,
+  className,
+  testId,
+  onShowing,
+}: {
+  stream: MediaStream | null;
+  muted?: boolean;
+  mirrored?: boolean;
+  className?: string;
+  testId: string;
+  /** Told which stream has a frame on screen (once its video plays with a size). */
+  onShowing?: (stream: MediaStream | null) => void;
+}) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -221,6 +243,20 @@ function StreamVideo({ stream, muted = false, mirrored = false, className, testI
     if (el.srcObject !== stream) el.srcObject = stream;
     if (stream) el.play().catch(() => {});
   }, [stream, muted]);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !onShowing) return;
+    const check = () => {
+      if (el.videoWidth > 0 && !el.paused) onShowing(stream);
+    };
+    el.addEventListener('playing', check);
+    el.addEventListener('resize', check);
+    check();
+    return () => {
+      el.removeEventListener('playing', check);
+      el.removeEventListener('resize', check);
+    };
+  }, [stream, onShowing]);
   return <video ref={ref} className={`${className ?? ''}${mirrored ? ' mirrored' : ''}`} autoPlay playsInline muted={muted} data-testid={testId} />;
 }
 

@@ -298,6 +298,11 @@ export function remoteVideoText(s: Pick<CallState, 'phase' | 'remote' | 'joined'
   return 'Waiting for video…';
 }
 
+/** The visitor answered a video call without sending video (their choice, or no camera allowed). */
+function visitorOnAudio(s: CallState): boolean {
+  return s.joined?.video === false || s.problems.some((p) => p.startsWith('camera'));
+}
+
 /** The dock's one-line status for each phase (the visitor's name is shown above it). */
 export function statusText(s: CallState): string {
   switch (s.phase) {
@@ -311,7 +316,10 @@ export function statusText(s: CallState): string {
     case 'connecting':
       return 'Connecting…';
     case 'in-call':
-      return s.target?.video === false ? 'In an audio call' : 'In a video call';
+      // What the call is now, not what the agent asked for: a visitor who answered without a
+      // camera (by choice, or none was allowed) makes it a call with audio from their side.
+      if (s.target?.video === false) return 'In an audio call';
+      return visitorOnAudio(s) ? 'In a call · the visitor is on audio only' : 'In a video call';
     case 'away':
       return 'Reconnecting… the visitor is changing page';
     case 'ended':

@@ -241,4 +241,11 @@ describe('call texts', () => {
     expect(statusText(callReducer(inCall(), { type: 'away', callId: 'call-1' }))).toMatch(/Reconnecting…/);
     expect(statusText(inCall())).toMatch(/In a video call/);
   });
+
+  it('does not call it a video call once the visitor answered on audio only, by choice or without a camera', () => {
+    const audioOnly = run([{ type: 'accepted', callId: 'call-1', media: { audio: true, video: false }, problems: [], at: T + 1 }, { type: 'peer-connected', callId: 'call-1' }], ringing());
+    expect(statusText(audioOnly)).toBe('In a call · the visitor is on audio only');
+    const noCamera = run([{ type: 'accepted', callId: 'call-1', media: { audio: true, video: false }, problems: ['camera_denied'], at: T + 1 }, { type: 'peer-connected', callId: 'call-1' }], ringing());
+    expect(statusText(noCamera)).not.toMatch(/video call/);
+  });
 });
