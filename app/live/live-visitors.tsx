@@ -3,6 +3,7 @@
 // The view (filters, search, sort) lives in the URL so it can be bookmarked and shared.
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { LiveVisitor, PresencePoint, VisitorStatus } from '../../server/protocol';
+import { ColumnChooser, useHiddenColumns } from './column-chooser';
 import { DetailPanel } from './detail-panel';
 import { EmptyInstall } from './empty-install';
 import { FilterBar } from './filter-bar';
@@ -35,6 +36,7 @@ interface Props {
 
 export function LiveVisitors({ site, snippet, initialView }: Props) {
   const { state, attention, requestDetails } = useLiveSite(site.id);
+  const [hiddenColumns, setHiddenColumns] = useHiddenColumns();
   const clientNow = useNow(1_000);
   const now = clientNow + state.clockOffset; // server time
   const [view, setView] = useState<ViewState>(initialView);
@@ -219,6 +221,7 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
               <strong data-testid="visitor-count">{`${rows.length} of ${all.length}`}</strong>{' '}
               visitors shown
             </span>
+            <ColumnChooser hidden={hiddenColumns} onChange={setHiddenColumns} />
           </FilterBar>
 
           <section className="card table-card" aria-label="Visitors">
@@ -249,6 +252,7 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
                 selectedId={selectedId}
                 highlight={highlight}
                 attention={attention}
+                hidden={hiddenColumns}
                 stale={state.connection !== 'live'}
                 onReadingChange={setReading}
                 totalCount={all.length}

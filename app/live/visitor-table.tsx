@@ -10,7 +10,7 @@ import type { LiveVisitor } from '../../server/protocol';
 import type { AttentionMap } from './attention';
 import type { SortKey, ViewState } from './filters';
 import type { TableMeta } from './visitor-cells';
-import { COLUMNS } from './visitor-columns';
+import { COLUMNS, tableMinWidth } from './visitor-columns';
 import { VisitorRow, type Highlight } from './visitor-row';
 import { ColGroup, TableHead } from './visitor-table-head';
 
@@ -30,13 +30,15 @@ interface Props {
   highlight: (id: string) => { kind: Highlight; since: number };
   /** Colleagues on each visitor, by visitor id. */
   attention: AttentionMap;
+  /** Columns the agent chose to hide (column-chooser.tsx). */
+  hidden: ReadonlySet<string>;
   stale: boolean;
   /** The user is reading: the parent freezes row order while this is true. */
   onReadingChange: (reading: boolean) => void;
   totalCount: number;
 }
 
-export function VisitorTable({ siteId, rows, now, view, onSort, onOpen, selectedId, highlight, attention, stale, onReadingChange, totalCount }: Props) {
+export function VisitorTable({ siteId, rows, now, view, onSort, onOpen, selectedId, highlight, attention, hidden, stale, onReadingChange, totalCount }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focusIndex, setFocusIndex] = useState(0);
   const [pointerOver, setPointerOver] = useState(false);
@@ -72,7 +74,7 @@ export function VisitorTable({ siteId, rows, now, view, onSort, onOpen, selected
     manualSorting: true,
     manualFiltering: true,
     enableSortingRemoval: false,
-    state: { sorting: [{ id: view.sort, desc: view.dir === 'desc' }] },
+    state: { sorting: [{ id: view.sort, desc: view.dir === 'desc' }], columnVisibility: Object.fromEntries([...hidden].map((id) => [id, false])) },
     meta: { now, siteId } satisfies TableMeta,
   });
   const tableRows = table.getRowModel().rows;
@@ -128,7 +130,7 @@ export function VisitorTable({ siteId, rows, now, view, onSort, onOpen, selected
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusWithin(false);
       }}
     >
-      <table className={`vt${stale ? ' stale' : ''}`} aria-rowcount={rows.length + 1} aria-label={`Live visitors, ${rows.length} of ${totalCount} shown`}>
+      <table className={`vt${stale ? ' stale' : ''}`} style={{ minWidth: tableMinWidth(hidden) }} aria-rowcount={rows.length + 1} aria-label={`Live visitors, ${rows.length} of ${totalCount} shown`}>
         <ColGroup headers={headers} />
         <TableHead headers={headers} onSort={onSort} />
         <tbody>

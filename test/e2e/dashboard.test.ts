@@ -131,6 +131,21 @@ describe('dashboard in a real browser', () => {
     await expect.poll(() => other.locator('[data-testid=visitor-row]').count(), POLL).toBe(1);
     expect(filteredUrl.startsWith(liveUrl)).toBe(true);
 
+    // Columns the agent does not use can be hidden, which gives the page title room, and the
+    // choice is remembered in this browser.
+    const headers = (p: Page) => p.locator('.vt thead th').allInnerTexts();
+    const titleWidth = () => other.locator('[data-testid=row-page]').first().evaluate((el) => el.getBoundingClientRect().width);
+    const before = await titleWidth();
+    expect((await headers(other)).join('|')).toMatch(/Device/i);
+    await other.locator('[data-testid=column-chooser] summary').click();
+    for (const name of ['Device', 'Visitor', 'Source']) await other.locator('[data-testid=column-chooser] label', { hasText: name }).locator('input').uncheck();
+    await expect.poll(async () => (await headers(other)).join('|'), POLL).not.toMatch(/Device|Source/i);
+    expect(await titleWidth()).toBeGreaterThan(before);
+    await other.reload();
+    await other.locator('[data-testid=visitor-row]').first().waitFor(POLL);
+    expect((await headers(other)).join('|')).not.toMatch(/Device|Source/i);
+    expect((await headers(other)).join('|')).toMatch(/Current page/i);
+
     await pricing.context().close();
     await contact.context().close();
     await ctx.close();
