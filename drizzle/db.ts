@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { PoolConfig } from 'pg';
-import lockfile from 'proper-lockfile';
+import { lockDataDir } from './data-dir-lock';
 import { PGLITE_PORT, startPgliteWorker } from './pglite-host';
 import * as schema from './schema';
 
@@ -58,14 +58,7 @@ async function openPglite(dataDir: string | undefined, log: (msg: string) => voi
     dataDir = path.resolve(dataDir);
     mkdirSync(dataDir, { recursive: true });
     // Two processes on one PGlite folder both "work" and silently lose writes: allow exactly one.
-    try {
-      release = await lockfile.lock(dataDir, { lockfilePath: path.join(dataDir, 'porchlight.lock'), stale: 15_000 });
-    } catch {
-      throw new Error(
-        `The database folder ${dataDir} is in use by another Porchlight process. ` +
-          'Stop it first, or set DATA_DIR to another folder (or DATABASE_URL to use PostgreSQL).',
-      );
-    }
+    release = await lockDataDir(dataDir, log);
   }
   try {
     const worker = await startPgliteWorker(dataDir, log);

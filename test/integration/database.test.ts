@@ -1,5 +1,6 @@
 // The embedded database: data survives a restart, migrations apply by themselves, and only
 // one process may own a PGlite folder.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { openDatabase } from '../../drizzle/db';
 import pg from 'pg';
 import { workspace } from '../../drizzle/schema';
 import { freshPostgres } from '../support/db';
+import { root } from '../support/server';
 
 describe('PGlite data folder', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'porchlight-db-'));
@@ -22,6 +24,48 @@ describe('PGlite data folder', () => {
     const again = await openDatabase({ dataDir: dir }); // migrations run again: must be a no-op
     expect(await again.db.select().from(workspace)).toEqual([expect.objectContaining({ id: 'ws-1', name: 'Kept' })]);
     await again.close();
+  });
+});
+
+describe('PGlite folder held by another process', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'porchlight-lock-'));
+  let child: ChildProcess | null = null;
+  afterAll(() => {
+    child?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Starts a process that opens the folder and writes a row; resolves once it has. */
+  const holder = (id: string) =>
+    new Promise<ChildProcess>((resolve, reject) => {
+      // One process (node --import tsx), so the pid that holds the folder is the one killed.
+      const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/pglite-holder.ts', dir, id], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      const onData = (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('READY')) resolve(p);
+      };
+      p.stdout!.on('data', onData);
+      p.stderr!.on('data', onData);
+      p.once('exit', (code) => reject(new Error(`holder exited with ${code}: ${out}`)));
+    });
+
+  it('a live owner refuses a second process; after kill -9 its lock is taken over at once and what it wrote is there', async () => {
+    child = await holder('ws-held');
+    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(new RegExp(`in use by another Porchlight process \\(pid ${child.pid}\\)`));
+
+    const exited = new Promise((r) => child!.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    const started = Date.now();
+    const after = await openDatabase({ dataDir: dir }); // no 15 s wait for the stale lock
+    const tookMs = Date.now() - started;
+    try {
+      expect(await after.db.select().from(workspace)).toEqual([expect.objectContaining({ id: 'ws-held' })]);
+      console.log(`[database] reopened after kill -9 in ${tookMs} ms`);
+    } finally {
+      await after.close();
+    }
   });
 });
 
