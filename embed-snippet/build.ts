@@ -30,6 +30,25 @@ const withoutWebTransport: Plugin = {
 };
 
 /**
+ * socket.io-client's Manager imports socket.io-parser as a namespace (`import * as parser`) for
+ * its default encoder. The snippet passes its own (src/connection.ts: no JSON.stringify, which
+ * host pages break), so the default is dropped: the encoder, its binary support and esbuild's
+ * namespace helper leave the bundle. That helper (`for (var key in exports)`) also threw at load
+ * on pages that add an enumerable property to Object.prototype.
+ */
+const withoutDefaultParser: Plugin = {
+  name: 'without-default-parser',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]socket\.io-client[\\/]build[\\/]esm[\\/]manager\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const contents = source.replace('import * as parser from "socket.io-parser";', '// The snippet always passes opts.parser (build.ts).\nconst parser = null;');
+      if (contents === source) return { contents, warnings: [{ text: 'socket.io-client manager changed: its default parser is left in the snippet' }] };
+      return { contents };
+    });
+  },
+};
+
+/**
  * What simple-peer (in the call part) expects from Node, for the parts' bundle only, so
  * embed.js stays exactly as it was:
  * - `process`: readable-stream calls process.nextTick (hang-up fails without it). Injected as a
@@ -93,7 +112,7 @@ export async function buildSnippet(o: { outdir?: string } = {}): Promise<{ files
       entryPoints: { embed: path.join(here, 'src', 'embed.ts') },
       // The core loads only the parts that exist (see src/parts.ts).
       define: { PORCHLIGHT_PARTS: JSON.stringify(parts) },
-      plugins: [withoutWebTransport],
+      plugins: [withoutWebTransport, withoutDefaultParser],
     }),
     // Parts get the Node shims simple-peer needs; the core must not pay for them.
     parts.length

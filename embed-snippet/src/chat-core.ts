@@ -69,10 +69,11 @@ export function chatCore(load: () => void) {
     button.append(svg);
     root.append(button);
     (host = el).hidden = link.hidden;
-    // The visual viewport's rectangle, as custom properties (CSSOM, which a strict CSP allows).
+    // The visual viewport's rectangle, as custom properties of the sheet's :host rule (CSSOM,
+    // which a strict CSP allows; no style attribute on the page).
     const vv = window.visualViewport;
     const place = guard(() => {
-      for (const [k, v] of [['l', vv!.offsetLeft], ['t', vv!.offsetTop], ['w', vv!.width], ['h', vv!.height]] as const) el.style.setProperty('--v' + k, v + 'px');
+      for (const [k, v] of [['l', vv!.offsetLeft], ['t', vv!.offsetTop], ['w', vv!.width], ['h', vv!.height]] as const) (sheet.cssRules[0] as CSSStyleRule).style.setProperty('--v' + k, v + 'px');
     });
     if (vv) {
       place();

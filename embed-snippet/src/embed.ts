@@ -15,7 +15,7 @@ import { log, setDebug } from './log';
 import { watchNavigation } from './navigation';
 import { currentPage, environment, text } from './page';
 import { createParts } from './parts';
-import { read } from './storage';
+import { read, write } from './storage';
 import { keepToken, tabId, visit, VISIT_KEY } from './visit';
 
 guard(() => {
@@ -49,6 +49,15 @@ guard(() => {
       if (identity) send('visitor:identify', identity);
     },
     debug: (on) => setDebug(on !== false),
+    // Sign-out in a single-page app: this browser forgets the visitor (id, chat token, identity)
+    // and their conversation, and the page carries on as a new anonymous visitor.
+    shutdown: () => {
+      identity = null;
+      write('localStorage', VISIT_KEY, null);
+      write('sessionStorage', CHAT_KEY, null);
+      chat.link.run?.('shutdown');
+      if (socket?.active) socket.disconnect().connect();
+    },
     part: (name, init) => (parts ? parts.register(name, init) : log('part before connect', name)),
     ...chat.commands,
   });

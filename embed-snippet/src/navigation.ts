@@ -24,13 +24,20 @@ export function watchNavigation(changed: () => void, staleTitle: () => boolean):
   });
   for (const method of ['pushState', 'replaceState'] as const) {
     const original = history[method];
-    // Keep the page's own call intact (arguments, `this`, return value, its exceptions).
-    history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
-      const result = original.apply(this, args);
-      onUrl();
-      return result;
-    };
+    try {
+      // Keep the page's own call intact (arguments, `this`, return value, its exceptions).
+      history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
+        const result = original.apply(this, args);
+        onUrl();
+        return result;
+      };
+    } catch {
+      // A router that made history read-only: the Navigation API below still sees its changes.
+    }
   }
+  // Also every same-document navigation, including those of routers that kept a reference to
+  // pushState from before this script ran (Chromium's Navigation API; elsewhere the wrappers).
+  (window as { navigation?: EventTarget }).navigation?.addEventListener('currententrychange', onUrl);
   addEventListener('popstate', onUrl);
   addEventListener('hashchange', onUrl);
 }

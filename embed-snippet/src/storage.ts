@@ -3,7 +3,7 @@
 // memory for this page only (the visitor is anonymous per page load, but the page still works).
 type Kind = 'localStorage' | 'sessionStorage';
 
-const memory: Record<string, string> = {};
+const memory: Record<string, string | null> = {};
 
 export function read(kind: Kind, key: string): string | null {
   const k = kind + key;
@@ -21,6 +21,7 @@ export function write(kind: Kind, key: string, value: string | null): void {
     if (value === null) window[kind].removeItem(key);
     else window[kind].setItem(key, value);
   } catch {
-    if (value !== null) memory[kind + key] = value;
+    // Removed too: a forgotten visitor (shutdown) must not come back from memory.
+    memory[kind + key] = value;
   }
 }

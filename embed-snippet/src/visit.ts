@@ -7,6 +7,7 @@
 import type { Utm } from '../../server/protocol';
 import { isId, newId } from './ids';
 import { externalReferrer, httpUrl, utmOf } from './page';
+import { json } from './json';
 import { read, write } from './storage';
 
 export const VISIT_KEY = '_porchlight';
@@ -48,7 +49,7 @@ export function visit(active: boolean): Visit {
     v.v = saved.v;
     if (typeof saved.k == 'string' && saved.k.length <= 128) v.k = saved.k;
   } else v.v = newId();
-  write('localStorage', VISIT_KEY, JSON.stringify(v));
+  write('localStorage', VISIT_KEY, json(v));
   return v;
 }
 
@@ -61,7 +62,7 @@ export function keepToken(token: string | null, sent: { v?: string; k?: string }
   const v = visit(false);
   if (v.v !== sent.v || (v.k && v.k !== sent.k)) return true;
   // null: only the check (another tab wrote the storage: the `storage` event).
-  if (token) write('localStorage', VISIT_KEY, JSON.stringify({ ...v, k: token }));
+  if (token) write('localStorage', VISIT_KEY, json({ ...v, k: token }));
   return false;
 }
 

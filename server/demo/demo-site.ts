@@ -46,7 +46,8 @@ function render(page: Page, snippet: string): string {
 <title>${page.title}</title>
 <style>
 body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1d2433;background:#fffdf7}
-header{display:flex;gap:18px;padding:16px 32px;border-bottom:1px solid #eee4cc;background:#fff}
+header{display:flex;flex-wrap:wrap;gap:8px 18px;padding:16px 32px;border-bottom:1px solid #eee4cc;background:#fff}
+@media (max-width:480px){header{padding:12px 16px}header strong{flex-basis:100%}}
 header a{color:#6b4e00;text-decoration:none;font-weight:600}
 main{max-width:720px;margin:40px auto;padding:0 24px}
 .cta{display:inline-block;background:#e8a900;color:#fff;padding:10px 18px;border-radius:8px;text-decoration:none}

@@ -36,7 +36,7 @@ describe('embed snippet size', () => {
     expect(code).not.toMatch(/getUserMedia|RTCPeerConnection|WebTransport/);
   });
 
-  it('has exactly one console access: the debug logger', () => {
+  it('has exactly one console access: the logger (debug lines, and the site owner\'s one line on a refused origin)', () => {
     // socket.io-client's browser build has no logging; everything else goes through src/log.ts.
     expect(code.match(/console/g)).toHaveLength(1);
   });
@@ -110,6 +110,28 @@ describe('embed snippet in a simulated page', () => {
     };
     expect(() => page.window.Porchlight?.('identify', hostile)).not.toThrow();
 
+    expect(page.errors).toEqual([]);
+    expect(page.console).toEqual([]);
+    ws.close();
+  });
+
+  it('sends what the server accepts on a page with Prototype.js-era prototypes and a replaced JSON.stringify, and throws nothing', async () => {
+    const page = fakePage({ url: 'https://shop.example/', title: 'Old shop', scriptSrc: SRC, siteKey: 'pk_test', queued: [['identify', { name: 'Ada', tags: 'a,b' }]] });
+    // Enumerable Object.prototype members used to make the bundle throw at load (esbuild's export
+    // helper walked them with for...in); Array.prototype.toJSON turned every event into a string.
+    page.load(`Object.prototype.extend = function () { return this; }; Object.prototype.flag = 'on';
+      Array.prototype.toJSON = function () { return '[' + this.join(', ') + ']'; };
+      JSON.stringify = function () { return '"broken"'; };`);
+    page.load(code);
+    await vi.waitFor(() => expect(page.sockets).toHaveLength(1));
+    const ws = page.sockets[0]!;
+    ws.accept();
+    await vi.waitFor(() => expect(ws.handshake()).toBeDefined());
+    expect(VisitorHandshakeSchema.safeParse(ws.handshake()).error).toBeUndefined();
+    ws.toClient('0{"sid":"nsp-sid"}');
+    await vi.waitFor(() => expect(events(page, 'visitor:identify')).toEqual([{ name: 'Ada', attributes: { tags: 'a,b' } }]));
+    page.history.pushState({}, '', '/next');
+    await vi.waitFor(() => expect(events(page, 'visitor:page')).toEqual([{ url: 'https://shop.example/next', title: 'Old shop' }]));
     expect(page.errors).toEqual([]);
     expect(page.console).toEqual([]);
     ws.close();

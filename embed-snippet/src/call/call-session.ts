@@ -7,6 +7,7 @@
 //     call:ongoing -> same media again (no prompt, no click) -> call:rejoin -> new peer.
 // Its dependencies come in as arguments (socket, view, media, peer, navigation watcher), so the
 // whole flow runs in unit tests without a browser.
+import { json } from '../json';
 import type { Ack, CallEnd, CallInvite, CallMedia, CallMediaState, CallSignal, IceConfig, MediaProblem } from '../../../server/protocol';
 import type { CallPeer, PeerHandlers } from '../rtc/peer';
 import type { CallView, ViewActions, ViewState } from './call-ui';
@@ -118,7 +119,7 @@ export function startCalls(d: CallDeps): void {
 
   /** What the tab's next page needs to carry the call on: the resume token and the mute/camera choices. */
   const remember = (c: Call): void => {
-    d.memory?.set(c.resumeToken ? JSON.stringify({ c: c.invite.callId, t: c.resumeToken, m: c.muted, v: c.cameraOff }) : null);
+    d.memory?.set(c.resumeToken ? json({ c: c.invite.callId, t: c.resumeToken, m: c.muted, v: c.cameraOff }) : null);
   };
   const recall = (c: Call): void => {
     try {

@@ -5,7 +5,7 @@
 // It only renders: the session (call-session.ts) decides what happens. Every text from the
 // server (agent name, company) goes in through textContent. Styles come from one constructable
 // stylesheet adopted by the shadow root (no <style>, no style attributes: pages whose CSP has no
-// 'unsafe-inline' allow it); the host is pinned through CSSOM, which such a CSP allows too.
+// 'unsafe-inline' allow it); its :host rule also pins the host in place.
 import type { CallInvite } from '../../../server/protocol';
 import { initialsOf } from '../../../server/initials';
 import { trackViewport } from '../chat/viewport';
@@ -37,8 +37,10 @@ export interface CallView {
   remove(): void;
 }
 
+// The host: page rules aimed at every element (`* { position: relative !important }`, resets)
+// reach it, but `!important` inside a shadow tree beats the page's own `!important`.
 const CSS = `
-:host{all:initial}
+:host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483647!important;right:0!important;bottom:0!important;width:0!important;height:0!important}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
 .card{position:fixed;right:calc(100% - var(--vl,0px) - var(--vw,100%) + 16px);bottom:calc(100% - var(--vt,0px) - var(--vh,100%) + 16px);width:340px;max-width:calc(var(--vw,100vw) - 32px);max-height:calc(var(--vh,100vh) - 32px);overflow:auto;padding:16px;border-radius:16px;background:#fff;color:#1f2328;box-shadow:0 12px 40px rgba(0,0,0,.22),0 0 0 1px rgba(0,0,0,.07);font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;text-align:left;direction:ltr;animation:pl-in .2s ease-out}
@@ -109,34 +111,6 @@ const avatar = (invite: CallInvite): HTMLDivElement => {
 /** One stylesheet for every card of the page (it is parsed once). */
 let sheet: CSSStyleSheet | null = null;
 
-/**
- * Keeps page rules aimed at every element (`* { position: relative }`, `div, span {...}` resets
- * do not reach the shadow tree, but `*` reaches the host) from moving or hiding the card.
- */
-function pinHost(host: HTMLElement): void {
-  const styles: [string, string][] = [
-    ['display', 'block'],
-    ['position', 'fixed'],
-    ['z-index', '2147483647'],
-    ['top', 'auto'],
-    ['left', 'auto'],
-    ['right', '0'],
-    ['bottom', '0'],
-    ['width', '0'],
-    ['height', '0'],
-    ['margin', '0'],
-    ['padding', '0'],
-    ['border', '0'],
-    ['transform', 'none'],
-    ['filter', 'none'],
-    ['contain', 'none'],
-    ['visibility', 'visible'],
-    ['opacity', '1'],
-    ['overflow', 'visible'],
-  ];
-  for (const [prop, value] of styles) host.style.setProperty(prop, value, 'important');
-}
-
 export function createCallView(invite: CallInvite, on: ViewActions): CallView {
   const agent = invite.agent.name;
   const button = (testid: string, label: string, action: () => void, cls = ''): HTMLButtonElement => {
@@ -146,7 +120,6 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
   };
 
   const host = document.createElement('porchlight-call');
-  pinHost(host);
   const root = host.attachShadow({ mode: 'open' });
 
   // Ringing (and, after the end, the same header with the reason).
@@ -214,7 +187,7 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
   root.append(card);
   (document.body ?? document.documentElement).appendChild(host);
   // On screen where the visitor looks: a page wider than the phone, pinch zoom, the keyboard.
-  trackViewport(host);
+  trackViewport(root);
 
   // The agent's audio plays through the remote <video>: it must not be muted. Where the browser
   // refuses to start sound without a click on this page (after a navigation, say), play muted,

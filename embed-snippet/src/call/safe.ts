@@ -12,13 +12,26 @@ export const setLog = (fn: Log): void => {
 
 export const log: Log = (...args) => sink(...args);
 
+const seen = new Set<string>();
+
+/** Logs a failure once: the same error on every event is said once. */
+const failed = (err: unknown): void => {
+  try {
+    const k = '' + err;
+    if (!seen.has(k)) log('error', seen.add(k) && err);
+  } catch {
+    // an error object whose toString throws: nothing to say
+  }
+};
+
 export const guard =
   <A extends unknown[]>(fn: (...args: A) => unknown) =>
   (...args: A): void => {
     try {
       const result = fn(...args);
-      if (result instanceof Promise) result.catch((err: unknown) => log('error', err));
+      // Not `instanceof Promise`: zone.js replaces window.Promise, and async functions still return native ones.
+      if (typeof (result as Promise<unknown> | null)?.then == 'function') (result as Promise<unknown>).then(undefined, failed);
     } catch (err) {
-      log('error', err);
+      failed(err);
     }
   };

@@ -29,6 +29,7 @@ export interface PanelActions {
 
 export interface PanelView {
   host: HTMLElement;
+  root: ShadowRoot;
   render(s: ChatState): void;
   draft(): string;
   setDraft(text: string): void;
@@ -43,7 +44,10 @@ export function createPanel(on: PanelActions, initialDraft: string): PanelView {
   const host = document.createElement('porchlight-chat');
   host.hidden = true;
   const root = host.attachShadow({ mode: 'open' });
-  root.adoptedStyleSheets = [sheet(PANEL_CSS)];
+  // The composer's height (it grows with the draft) is a rule of its own, not a style attribute.
+  const sizer = sheet('textarea{}');
+  root.adoptedStyleSheets = [sheet(PANEL_CSS), sizer];
+  const height = (sizer.cssRules[0] as CSSStyleRule).style;
 
   // Header
   const faces = el('div', { class: 'faces', 'aria-hidden': 'true' });
@@ -90,8 +94,8 @@ export function createPanel(on: PanelActions, initialDraft: string): PanelView {
   (document.body ?? document.documentElement).append(host);
 
   const autosize = (): void => {
-    textarea.style.setProperty('height', 'auto');
-    textarea.style.setProperty('height', `${Math.min(textarea.scrollHeight, 132)}px`);
+    height.setProperty('height', 'auto');
+    height.setProperty('height', `${Math.min(textarea.scrollHeight, 132)}px`);
   };
   textarea.addEventListener(
     'keydown',
@@ -136,6 +140,7 @@ export function createPanel(on: PanelActions, initialDraft: string): PanelView {
 
   return {
     host,
+    root,
     render(s) {
       toggle(host, 'hidden', s.panel === 'closed');
       panel.setAttribute('data-state', s.panel === 'min' ? 'min' : 'open');

@@ -2,6 +2,7 @@
 // the panel was open or minimised, the draft, the unsent messages (outbox) and up to which
 // message the preview was dismissed. The key exists only while there is something to restore:
 // the core loads the chat part at start when it finds it (src/chat-core.ts).
+import { json } from '../json';
 import { CHAT_KEY } from '../chat-core';
 import { parseOutbox, type OutboxEntry } from './outbox';
 import type { PanelState } from './state';
@@ -42,7 +43,7 @@ export function serialize(s: Saved): string | null {
   // A dismissed preview stays dismissed on the next page (the session passes 0 once all is read).
   if (s.dismissedSeq) keep.x = s.dismissedSeq;
   if (!Object.keys(keep).length) return null;
-  return JSON.stringify(keep);
+  return json(keep);
 }
 
 export function load(): Saved {

@@ -45,7 +45,7 @@ export function startChat(socket: ChatSocket, link: ChatLink): void {
   const render = (): void => {
     if (!panel && state.panel !== 'closed') {
       panel = createPanel(panelActions, draft);
-      trackViewport(panel.host);
+      trackViewport(panel.root);
     }
     panel?.render(state);
     launcher?.render(state);
@@ -210,6 +210,17 @@ export function startChat(socket: ChatSocket, link: ChatLink): void {
     guard(() => dispatch({ type: 'visible', visible: document.visibilityState !== 'hidden' })),
   );
 
+  /** Porchlight('shutdown'): the conversation is gone from this page too (the core reconnects as a new visitor). */
+  const forget = (): void => {
+    typing.stop();
+    setDraft('');
+    for (const t of agentTyping.values()) clearTimeout(t);
+    agentTyping.clear();
+    delivery.disconnected();
+    state = initialState({ hidden: state.hidden, visible: state.visible });
+    render();
+  };
+
   // ---- the page's commands (queued by the core until now) ----
   const run = guard((cmd: string) => {
     if (cmd === 'open') setPanel('open', true);
@@ -217,6 +228,7 @@ export function startChat(socket: ChatSocket, link: ChatLink): void {
     else if (cmd === 'toggle') setPanel(state.panel === 'open' ? 'closed' : 'open', true);
     else if (cmd === 'hide' || cmd === 'show') dispatch({ type: 'hidden', hidden: cmd === 'hide' });
     else if (cmd === 'mount') mountLauncher();
+    else if (cmd === 'shutdown') forget();
   });
 
   mountLauncher();

@@ -1,9 +1,10 @@
 // Keeps the chat panel on screen against the visual viewport, not only the layout viewport that
 // position:fixed follows: when the on-screen keyboard opens (iOS shrinks only the visual
 // viewport), when the page is pinch-zoomed, scrolled sideways, or wider than a phone's screen.
-// The rectangle goes to the host as custom properties (CSSOM setProperty, which a CSP without
-// 'unsafe-inline' allows): --vl/--vt/--vw/--vh, the visual viewport in layout-viewport pixels.
-// The stylesheets place the panel with them (the core does the same for the launcher).
+// The rectangle goes to the host as custom properties (--vl/--vt/--vw/--vh, the visual viewport in
+// layout-viewport pixels), set through CSSOM on a `:host` rule of a constructable stylesheet the
+// shadow root adopts: no style attribute anywhere, and a CSP without 'unsafe-inline' allows it.
+// The stylesheets place the panel and the call card with them (the core does the same for the launcher).
 import { guard } from './safe';
 
 export interface ViewportRect {
@@ -19,15 +20,19 @@ export function viewportVars(r: ViewportRect): Record<string, string> {
   return { '--vl': px(r.left), '--vt': px(r.top), '--vw': px(r.width), '--vh': px(r.height) };
 }
 
-/** Follows the visual viewport for this host (from now on, while the page lives). */
-export function trackViewport(host: HTMLElement): void {
+/** Follows the visual viewport for this shadow root's host (from now on, while the page lives). */
+export function trackViewport(root: ShadowRoot): void {
   const vv = window.visualViewport;
   if (!vv) return; // the stylesheets fall back to the layout viewport
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(':host{}');
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  const rule = (sheet.cssRules[0] as CSSStyleRule).style;
   let frame = 0;
   const apply = guard(() => {
     frame = 0;
     for (const [k, v] of Object.entries(viewportVars({ left: vv.offsetLeft, top: vv.offsetTop, width: vv.width, height: vv.height }))) {
-      if (host.style.getPropertyValue(k) !== v) host.style.setProperty(k, v);
+      if (rule.getPropertyValue(k) !== v) rule.setProperty(k, v);
     }
   });
   const schedule = guard(() => {

@@ -5,6 +5,7 @@
 // Signals leave as opaque strings (the server relays them byte for byte) and come back the same.
 // The ICE configuration is always the one the server sent for this call: simple-peer's own
 // default lists public STUN hosts, which we never want to contact unasked.
+import { json } from '../json';
 import Peer from 'simple-peer';
 import type { IceConfig } from '../../../server/protocol';
 
@@ -44,7 +45,7 @@ export function createPeer(o: { initiator: boolean; stream: MediaStream | null; 
     offerOptions: { offerToReceiveAudio: true, offerToReceiveVideo: true },
   }) as SimplePeerInternals;
   let closed = false;
-  peer.on('signal', (data: unknown) => o.onSignal(JSON.stringify(data)));
+  peer.on('signal', (data: unknown) => o.onSignal(json(data)));
   peer.on('stream', (stream: MediaStream) => o.onStream(stream));
   peer.on('connect', () => o.onConnect());
   peer.on('close', () => {
