@@ -107,7 +107,22 @@ export const site = pgTable('site', {
   chatSneakPeek: boolean('chat_sneak_peek').notNull().default(true),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+  /** The key before the last rotation: accepted until previousKeyUntil, refused after. */
+  previousKey: text('previous_key').unique(),
+  previousKeyUntil: ts('previous_key_until'),
+  /** Where and when a visitor last connected (the Install page's "installed"); written at most once a minute. */
+  lastSeenOrigin: text('last_seen_origin'),
+  lastSeenAt: ts('last_seen_at'),
 }, (t) => [index('site_workspace_idx').on(t.workspaceId)]);
+
+/** Origins whose pages tried this site's key and were refused (server/sites/install-monitor.ts): a few per site. */
+export const refusedOrigin = pgTable('refused_origin', {
+  siteId: text('site_id').notNull().references(() => site.id, { onDelete: 'cascade' }),
+  origin: text('origin').notNull(),
+  count: integer('count').notNull(),
+  firstSeenAt: ts('first_seen_at').notNull(),
+  lastSeenAt: ts('last_seen_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.siteId, t.origin] })]);
 
 // ---- history (written in batches by server/history) ----
 export const visitor = pgTable('visitor', {

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseIceServers, type IceOptions } from './calls/ice';
+import { DEFAULT_ABUSE_LIMITS, type AbuseLimits } from './visitors/abuse-limits';
 
 const csv = z
   .string()
@@ -20,8 +21,19 @@ const EnvSchema = z.object({
   BETTER_AUTH_SECRET: z.string().min(32).optional(),
   /** Proxies whose X-Forwarded-For is believed (IP addresses, comma-separated). */
   TRUSTED_PROXIES: csv,
-  /** Any value turns off the per-address sign-in and sign-up limits (tests and benchmarks that sign up many accounts). */
+  /** Any value turns off the per-address sign-in and sign-up limits and the visitor abuse limits (tests and benchmarks that sign up many accounts or open many visitors from one address). */
   PORCHLIGHT_NO_RATE_LIMIT: z.string().optional(),
+  /** New visitor connections one address may open to one site per VISITOR_CONNECTION_WINDOW_S; more are refused with 'rate_limited'. */
+  VISITOR_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_ABUSE_LIMITS.perAddress),
+  /** New visitor connections one site key may receive per window, all addresses and processes together. */
+  VISITOR_CONNECTIONS_PER_SITE: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_ABUSE_LIMITS.perSite),
+  /** New connections one visitor id may open per window (its tabs, page loads and reconnects). */
+  VISITOR_CONNECTIONS_PER_VISITOR: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_ABUSE_LIMITS.perVisitor),
+  VISITOR_CONNECTION_WINDOW_S: z.coerce.number().int().min(1).max(3_600).default(DEFAULT_ABUSE_LIMITS.windowS),
+  /** Page views one visitor may report a second, all its tabs together; more get 'rate_limited' and are not stored. */
+  VISITOR_PAGE_VIEWS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_ABUSE_LIMITS.pageViewsPerSecond),
+  /** Page views one visitor may report at once (at least VISITOR_PAGE_VIEWS_PER_SECOND). */
+  VISITOR_PAGE_VIEW_BURST: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_ABUSE_LIMITS.pageViewBurst),
   /** How long a visitor whose last tab closed stays listed. */
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(8_000),
   /** Coalescing window for dashboard diffs. */
@@ -51,6 +63,10 @@ const EnvSchema = z.object({
   /** Chat events one dashboard connection may send a second. */
   CHAT_AGENT_EVENTS_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(20),
   AGENT_IDLE_AWAY_MS: z.coerce.number().int().min(1_000).max(24 * 3600_000).default(10 * 60_000),
+  /** Unsent bytes a socket may hold before it counts as a slow reader and is disconnected. */
+  SLOW_READER_MAX_BYTES: z.coerce.number().int().min(16 * 1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
+  /** Prefix of every Redis key and channel: deployments sharing one Redis stay apart (letters, digits, -, _). */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('porchlight'),
   /** Bearer token for GET /metrics; unset, /metrics answers only requests from this machine. */
   METRICS_TOKEN: z.string().min(16).max(200).optional(),
   /** Demo customer website; 0 picks a free port, "off" disables it. */
@@ -69,9 +85,13 @@ export interface Config {
   trustedProxies: string[];
   /** Per-address limits on sign-in and sign-up. */
   authRateLimit: boolean;
+  /** Caps on visitor connections and page views, shared by every process; null when turned off. */
+  abuse: AbuseLimits | null;
   /** A dashboard tab hidden this long stops counting its agent as online. */
   agentIdleAwayMs: number;
   metricsToken: string | null;
+  redisPrefix: string;
+  slowReaderMaxBytes: number;
   graceMs: number;
   flushMs: number;
   demoPort: number | null;
@@ -94,6 +114,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines}`);
   }
   const e = parsed.data;
+  if (e.VISITOR_PAGE_VIEW_BURST < e.VISITOR_PAGE_VIEWS_PER_SECOND) {
+    throw new Error('Invalid configuration:\n  VISITOR_PAGE_VIEW_BURST: must be at least VISITOR_PAGE_VIEWS_PER_SECOND');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -104,8 +127,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authSecret: e.BETTER_AUTH_SECRET,
     trustedProxies: e.TRUSTED_PROXIES,
     authRateLimit: !e.PORCHLIGHT_NO_RATE_LIMIT,
+    abuse: e.PORCHLIGHT_NO_RATE_LIMIT
+      ? null
+      : {
+          perAddress: e.VISITOR_CONNECTIONS_PER_ADDRESS,
+          perSite: e.VISITOR_CONNECTIONS_PER_SITE,
+          perVisitor: e.VISITOR_CONNECTIONS_PER_VISITOR,
+          windowS: e.VISITOR_CONNECTION_WINDOW_S,
+          pageViewsPerSecond: e.VISITOR_PAGE_VIEWS_PER_SECOND,
+          pageViewBurst: e.VISITOR_PAGE_VIEW_BURST,
+        },
     agentIdleAwayMs: e.AGENT_IDLE_AWAY_MS,
     metricsToken: e.METRICS_TOKEN ?? null,
+    redisPrefix: e.REDIS_PREFIX,
+    slowReaderMaxBytes: e.SLOW_READER_MAX_BYTES,
     graceMs: e.PRESENCE_GRACE_MS,
     flushMs: e.PRESENCE_FLUSH_MS,
     demoPort: e.DEMO_PORT === 'off' ? null : Number(e.DEMO_PORT),

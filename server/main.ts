@@ -24,10 +24,11 @@ import { CallBook } from './calls/call-book';
 import { systemClock } from './clock';
 import { CallRecorder, listCallAgents, listCalls } from './calls/call-records';
 import { PresenceEngine } from './presence/engine';
-import type { LiveVisitor } from './protocol';
 import { setServices, type Services } from './services';
 import { SiteStore } from './sites/site-store';
-import { attachAgentNamespace, siteRoom } from './transport/agent-namespace';
+import { InstallMonitor } from './sites/install-monitor';
+import { attachSiteKeys } from './transport/site-keys';
+import { attachAgentNamespace } from './transport/agent-namespace';
 import { createCallTransport } from './transport/call-events';
 import { createChatTransport, workspaceRoom } from './transport/chat-events';
 import { createAssignmentTransport } from './transport/assignment-events';
@@ -40,11 +41,15 @@ import { createAttentionTransport } from './transport/attention-events';
 import { handshakeGate } from './transport/handshake-gate';
 import { createIo, type PorchlightIo } from './transport/io';
 import { bindSessionsToOrigin } from './transport/origin-bound';
+import { watchSlowReaders } from './transport/slow-readers';
 import { createSnippetServer } from './http/snippet-files';
 import { createAvatarServer, memberAvatar } from './http/avatars';
 import { attachVisitorNamespace } from './transport/visitor-namespace';
 import { openCountryLookup } from './visitors/geo';
-import { connectRedis } from './transport/redis';
+import { connectRedisCluster } from './cluster/redis-cluster';
+import { singleProcess } from './cluster/single';
+import { startPresenceFlusher } from './cluster/presence-flusher';
+import { createAbuseGate } from './transport/abuse-gate';
 
 export type { RequestHandler };
 
@@ -87,7 +92,9 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   const dashboardOrigins = [...new Set([new URL(publicUrl).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
 
   const sites = new SiteStore(db, now);
-  const presence = new PresenceEngine({ now, graceMs: config.graceMs, sampleEveryMs: 10_000, samplesKept: 180 });
+  const installMonitor = new InstallMonitor(db, { now, log });
+  installMonitor.start();
+  const presence = new PresenceEngine({ now, graceMs: config.graceMs, sampleEveryMs: 10_000, samplesKept: 180, confirmRemovals: !!config.redisUrl });
   let lastDropLog = 0;
   let metrics: Metrics | null = null;
   const history = new HistoryWriter(db, {
@@ -132,12 +139,17 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     pingTimeout: 20_000,
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: undefined,
-    allowRequest: handshakeGate({ sites, dashboardOrigins: () => dashboardOrigins, log }),
+    allowRequest: handshakeGate({ sites, dashboardOrigins: () => dashboardOrigins, log, monitor: installMonitor }),
   });
 
   bindSessionsToOrigin(io.engine, () => dashboardOrigins);
 
-  const redis = config.redisUrl ? await connectRedis(io, agentNsp, config.redisUrl, presence, log) : null;
+  // What spans processes (server/cluster/): Redis when REDIS_URL is set, else this process alone.
+  const cluster = config.redisUrl
+    ? await connectRedisCluster({ url: config.redisUrl, prefix: config.redisPrefix, io, agents: agentNsp, presence, now, log, sampleEveryMs: 10_000, samplesKept: 180 })
+    : singleProcess(presence);
+  const redis = cluster.shared ? cluster : null;
+  const abuse = config.abuse ? await createAbuseGate({ limits: config.abuse, redisUrl: config.redisUrl, prefix: config.redisPrefix, log }) : null;
 
   const callRecords = new CallRecorder(db, log);
   if (!config.redisUrl) {
@@ -167,7 +179,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     ice: config.calls.ice,
     visitorNsp,
     agentNsp,
-    cluster: redis ? { locks: redis.locks } : null,
+    cluster: cluster.locks ? { locks: cluster.locks } : null,
     goneGraceMs: config.calls.resumeGraceMs,
     now,
     log,
@@ -202,11 +214,13 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     log,
     bus,
     onIdentify: chatTransport.onIdentify,
+    abuse: abuse ?? undefined,
     onConnection: (socket) => {
       callTransport.onVisitorConnection(socket);
       chatTransport.onVisitorConnection(socket);
     },
   });
+  const siteKeys = attachSiteKeys(visitorNsp, { sites, cluster: !!redis, now, log });
   agentPresence = chatTransport.agentPresence;
   const availability = createAvailabilityTransport({ agentNsp, team, onChange: chatTransport.onAvailabilityChange, log });
   const assignmentService = new AssignmentService(new AssignmentStore(db), chatStore, chat, bus, now);
@@ -237,20 +251,14 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     history,
     dashboardOrigins: () => dashboardOrigins,
     attention: attention.snapshot,
-    remoteSnapshot: redis ? redis.remoteSnapshot : async (): Promise<LiveVisitor[]> => [],
+    cluster,
     log,
   });
 
+  const stopSlowReaders = watchSlowReaders([agentNsp, visitorNsp], { maxBytes: config.slowReaderMaxBytes, log });
+
   // One computation per change, fanned out to every dashboard watching the site.
-  const flusher = setInterval(() => {
-    try {
-      presence.tick();
-      for (const diff of presence.drain()) agentNsp.to(siteRoom(diff.siteId)).emit('presence:diff', diff);
-      for (const s of presence.latestSamples()) agentNsp.to(siteRoom(s.siteId)).emit('presence:point', s);
-    } catch (err) {
-      log('presence flush failed', err);
-    }
-  }, config.flushMs);
+  const flusher = startPresenceFlusher({ presence, cluster, agents: agentNsp, flushMs: config.flushMs, log });
 
   metrics = createMetrics(
     {
@@ -260,6 +268,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       calls: () => calls.live().length,
       chats: () => chatStore.openCount(),
       rateLimited: rateLimitedCounts,
+      abuseRefusals: abuse ? abuse.refusals : undefined,
     },
     { token: config.metricsToken, onError: (err) => log('metrics failed', err) },
   );
@@ -290,7 +299,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       trustedProxies: config.trustedProxies,
       dashboardOrigins,
       health: () => ({ db: database.kind, redis: !!redis }),
-      ready: { db: () => database.db.execute(sql`select 1`), redis: redis ? redis.ping : null },
+      ready: { db: () => database.db.execute(sql`select 1`), redis: cluster.ping },
       dev: process.env.__NEXT_DEV_SERVER === '1' || process.env.NODE_ENV === 'development',
       log,
     }),
@@ -310,7 +319,9 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     history,
     bus,
     close: async () => {
-      clearInterval(flusher);
+      flusher.stop();
+      stopSlowReaders();
+      siteKeys.close();
       callTransport.close();
       chatTransport.close();
       mail?.close();
@@ -318,8 +329,10 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       calls.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await callRecords.flush();
+      await installMonitor.stop();
       await history.stop();
-      await redis?.close();
+      await cluster.close();
+      await abuse?.close();
       httpServer.closeAllConnections();
       setServices(undefined);
     },

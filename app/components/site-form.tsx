@@ -127,9 +127,17 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, 
           One per line: scheme, host and port, no path. Pages on any other origin are refused.
         </span>
         {errors.allowedOrigins && (
-          <span className="field-error" id={`${id}-origins-error`} role="alert">
-            {errors.allowedOrigins}
-          </span>
+          <div className="field-error" id={`${id}-origins-error`} role="alert" data-testid="origins-error">
+            {errors.allowedOrigins.includes('\n') ? (
+              <ul style={{ margin: 0, paddingLeft: 18 }}>
+                {errors.allowedOrigins.split('\n').map((line, i) => (
+                  <li key={i}>{line}</li>
+                ))}
+              </ul>
+            ) : (
+              errors.allowedOrigins
+            )}
+          </div>
         )}
       </div>
       {chat && (

@@ -128,7 +128,9 @@ export function parseSiteInput(body: unknown): z.output<typeof SiteInputSchema> 
   const fields: Record<string, string> = {};
   for (const issue of r.error.issues) {
     const key = String(issue.path[0] ?? 'form');
-    fields[key] ??= issue.path[0] === undefined ? 'Send a JSON object with name and allowedOrigins.' : issue.message;
+    // One line per invalid origin: the form lists them all.
+    if (key === 'allowedOrigins' && issue.code === 'custom' && fields[key] && !fields[key].startsWith('Invalid input')) fields[key] += `\n${issue.message}`;
+    else fields[key] ??= issue.path[0] === undefined ? 'Send a JSON object with name and allowedOrigins.' : issue.message;
   }
   if (fields.name?.startsWith('Invalid input')) fields.name = 'Name is required';
   if (fields.allowedOrigins?.startsWith('Invalid input')) fields.allowedOrigins = 'Add at least one allowed origin';

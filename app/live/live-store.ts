@@ -31,6 +31,8 @@ export interface LiveState {
 
 export type LiveAction =
   | { type: 'connecting' }
+  /** The server asked for a fresh snapshot (presence:resync): rows stay, diffs wait for it. */
+  | { type: 'resync' }
   | { type: 'disconnected' }
   | { type: 'failed'; message: string }
   | { type: 'snapshot'; visitors: LiveVisitor[]; history: PresencePoint[]; at: number; receivedAt: number }
@@ -100,6 +102,9 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
   switch (action.type) {
     case 'connecting':
       return { ...state, connection: state.ready ? 'reconnecting' : 'connecting', error: null, synced: false, pending: [] };
+    case 'resync':
+      // Diffs that arrive while the new snapshot is on its way are replayed on it when newer.
+      return state.synced ? { ...state, synced: false, pending: [] } : state;
     case 'disconnected':
       // Rows stay on screen (marked stale by the UI) until the next snapshot replaces them.
       return { ...state, connection: state.ready ? 'reconnecting' : 'connecting', synced: false, pending: [] };

@@ -82,6 +82,14 @@ export function useLiveSite(siteId: string) {
       batchTimer ??= setTimeout(flush, BATCH_MS);
     };
     const onPoint = (p: { siteId: string; point: PresencePoint }) => dispatch({ type: 'point', siteId: p.siteId, point: p.point });
+    // A server process died or came back, or Redis did: what the table shows may be wrong, and
+    // only a fresh snapshot (gathered from the processes alive now) puts it right.
+    const onResync = () => {
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      dispatch({ type: 'resync' });
+      watch();
+    };
     const onAttention = (p: VisitorAttention & { siteId: string }) => {
       if (p.siteId === siteId) setAttention((m) => applyAttention(m, p, userId));
     };
@@ -91,6 +99,7 @@ export function useLiveSite(siteId: string) {
     socket.on('connect_error', onConnectError);
     socket.on('presence:diff', onDiff);
     socket.on('presence:point', onPoint);
+    socket.on('presence:resync', onResync);
     socket.on('visitor:attention', onAttention);
     // The socket may have connected before this page opened (another dashboard page came first).
     if (socket.connected) onConnect();
@@ -108,6 +117,7 @@ export function useLiveSite(siteId: string) {
       socket.off('connect_error', onConnectError);
       socket.off('presence:diff', onDiff);
       socket.off('presence:point', onPoint);
+      socket.off('presence:resync', onResync);
       socket.off('visitor:attention', onAttention);
       if (socketRef.current === socket) socketRef.current = null;
     };

@@ -15,6 +15,8 @@ export interface MetricsSources {
   chats: () => Promise<number>;
   /** Socket events refused by rate limits so far, by event name. */
   rateLimited: () => ReadonlyMap<string, number>;
+  /** Visitor connections and page views refused by the abuse limits in this process, by kind. */
+  abuseRefusals?: () => ReadonlyMap<string, number>;
 }
 
 export interface Metrics {
@@ -51,6 +53,19 @@ export function createMetrics(src: MetricsSources, o: { token: string | null; on
       for (const [event, n] of src.rateLimited()) this.inc({ event }, n);
     },
   });
+  const abuse = src.abuseRefusals;
+  if (abuse) {
+    new Counter({
+      name: 'porchlight_abuse_refusals_total',
+      help: 'Visitor connections and page views refused by the abuse limits, by kind',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [kind, n] of abuse()) this.inc({ kind }, n);
+      },
+    });
+  }
   new Gauge({
     name: 'porchlight_chats_open',
     help: 'Open conversations',

@@ -27,6 +27,18 @@ export interface PresenceOptions {
   /** Sparkline sampling interval and how many samples to keep. */
   sampleEveryMs: number;
   samplesKept: number;
+  /**
+   * Several processes: a visitor whose grace ran out here may still have a tab open on another
+   * process, so removals wait for the cluster's word (takeDue, then forget) instead of being
+   * announced at once.
+   */
+  confirmRemovals?: boolean;
+}
+
+/** One visitor of one site. */
+export interface VisitorRef {
+  siteId: string;
+  visitorId: string;
 }
 
 interface Tab {
@@ -58,6 +70,8 @@ const MAX_VISIT_AGE_MS = 24 * 60 * 60 * 1000;
 export class PresenceEngine {
   private readonly sites = new Map<string, SiteState>();
   private lastSampleAt = 0;
+  /** Grace ran out, waiting for the cluster to say whether they are online elsewhere (confirmRemovals). */
+  private due: VisitorRef[] = [];
 
   constructor(private readonly opts: PresenceOptions) {}
 
@@ -256,16 +270,15 @@ export class PresenceEngine {
    */
   tick(): void {
     const now = this.opts.now();
-    for (const site of this.sites.values()) {
+    for (const [siteId, site] of this.sites) {
       for (const id of site.leaving) {
         const entry = site.visitors.get(id);
         if (!entry || entry.goneAt === null) {
           site.leaving.delete(id);
         } else if (now - entry.goneAt >= this.opts.graceMs) {
           site.leaving.delete(id);
-          site.visitors.delete(id);
-          site.dirty.delete(id);
-          site.removed.add(id);
+          if (this.opts.confirmRemovals) this.due.push({ siteId, visitorId: id });
+          else this.removeEntry(site, id, true);
         }
       }
     }
@@ -277,6 +290,54 @@ export class PresenceEngine {
         if (site.visitors.size === 0 && site.samples.every((p) => p.count === 0)) this.sites.delete(siteId);
       }
     }
+  }
+
+  private removeEntry(site: SiteState, visitorId: string, announce: boolean): void {
+    site.visitors.delete(visitorId);
+    site.dirty.delete(visitorId);
+    if (announce) site.removed.add(visitorId);
+  }
+
+  /** Visitors whose grace ran out since the last call (confirmRemovals): the cluster decides, then forget(). */
+  takeDue(): VisitorRef[] {
+    const out = this.due;
+    this.due = [];
+    return out;
+  }
+
+  /**
+   * Drops a visitor taken by takeDue, unless a tab of theirs came back here meanwhile.
+   * `announce` false: they are still online on another process, whose copy of the row stays on
+   * the dashboards (that process re-announces it), so no removal goes out.
+   */
+  forget(siteId: string, visitorId: string, announce: boolean): void {
+    const site = this.sites.get(siteId);
+    const entry = site?.visitors.get(visitorId);
+    if (!site || !entry || entry.tabs.size > 0 || entry.goneAt === null) return;
+    this.removeEntry(site, visitorId, announce);
+  }
+
+  /**
+   * Of these visitors, the ones with a tab open here. Their rows go out again with the next
+   * drain: another process is about to drop its copy, and dashboards must show this one.
+   */
+  holding(refs: readonly VisitorRef[]): VisitorRef[] {
+    const out: VisitorRef[] = [];
+    for (const r of refs) {
+      const site = this.sites.get(r.siteId);
+      const entry = site?.visitors.get(r.visitorId);
+      if (!site || !entry || entry.tabs.size === 0) continue;
+      site.dirty.add(r.visitorId);
+      out.push({ siteId: r.siteId, visitorId: r.visitorId });
+    }
+    return out;
+  }
+
+  /** How many visitors each site has listed here now (sites with none are left out). */
+  counts(): { siteId: string; count: number }[] {
+    const out: { siteId: string; count: number }[] = [];
+    for (const [siteId, site] of this.sites) if (site.visitors.size > 0) out.push({ siteId, count: site.visitors.size });
+    return out;
   }
 
   /** Everything that changed since the last drain, one diff per site that changed. */

@@ -8,6 +8,9 @@ import type { AgentCall, CallEnd, CallInvite, CallMedia, CallMediaState, CallSig
 import type { ChatMessage, ChatPage, ConversationSummary, InboxFilter, LiveChat, AgentBrief, Assignee, VisitorChatInfo } from './chat';
 import type { AttentionDoing, LiveCall, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState, VisitorAttention, VisitorDetails } from './presence';
 
+/** Why dashboards are asked to take a fresh snapshot. */
+export type ResyncReason = 'process-left' | 'process-joined' | 'reconnected';
+
 export const NAMESPACES = { visitor: '/visitor', agent: '/agent' } as const;
 
 export interface VisitorClientEvents {
@@ -109,6 +112,11 @@ export interface AgentClientEvents {
 export interface AgentServerEvents {
   'presence:diff': (diff: PresenceDiff) => void;
   'presence:point': (p: { siteId: string; point: PresencePoint }) => void;
+  /**
+   * The picture this dashboard holds may be wrong (a server process died or joined, or the link
+   * between processes was down): take a fresh snapshot (site:watch again).
+   */
+  'presence:resync': (p: { reason: ResyncReason }) => void;
   /** Who of the team is on this visitor now (to every dashboard of the workspace). */
   'visitor:attention': (p: VisitorAttention & { siteId: string }) => void;
   /** The visitor clicked accept; their browser may be asking them for camera/microphone. It now rings `ringsForMs` longer at most. */
@@ -141,6 +149,11 @@ export interface AgentServerEvents {
 export interface InterServerEvents {
   /** Another process asks for the visitors of a site this process holds. */
   'presence:snapshot': (siteId: string, reply: (visitors: LiveVisitor[]) => void) => void;
+  /**
+   * Another process is about to drop these visitors (their last tab there closed): the reply
+   * names those with a tab open here, whose rows this process sends out again.
+   */
+  'presence:holding': (visitors: { siteId: string; visitorId: string }[], reply: (held: { siteId: string; visitorId: string }[]) => void) => void;
   /** A call operation for the process holding the call (see server/transport/call-events.ts). */
   'call:op': (op: CallOp, reply: (r: OpResult | { notMine: true }) => void) => void;
   'call:visitor-closed': (p: { socketId: string; closedByPage: boolean }) => void;
@@ -148,8 +161,12 @@ export interface InterServerEvents {
   'call:directory': (p: { siteId: string; visitorId: string; callId: string; summary: CallSummary | null }) => void;
   /** A visitor's conversation changed: the process holding their live row updates it. */
   'chat:live': (p: { siteId: string; visitorId: string; chat: LiveChat | null }) => void;
-  /** These sites are gone (their workspace was deleted): every process drops their cached keys. */
-  'sites:forget': (p: { siteIds: string[] }) => void;
+  /**
+   * These sites are gone (their workspace was deleted) or changed (origins, key rotation): every
+   * process drops their cached keys. `retiring`: rotated-out keys; sockets still open on one close
+   * at its `until` (epoch ms), on every process (server/transport/site-keys.ts).
+   */
+  'sites:forget': (p: { siteIds: string[]; retiring?: { siteId: string; key: string; until: number }[] }) => void;
   /** An agent chose Away or Online: each process updates that agent's sockets it holds. */
   'agent:away': (p: { userId: string; away: boolean }) => void;
 }

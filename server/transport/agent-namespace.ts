@@ -10,7 +10,9 @@ import { readVisitorDetails } from '../history/reader';
 import type { HistoryWriter } from '../history/writer';
 import type { Db } from '../../drizzle/db';
 import type { PresenceEngine } from '../presence/engine';
-import type { LiveVisitor, VisitorAttention } from '../protocol';
+import type { VisitorAttention } from '../protocol';
+import type { Cluster } from '../cluster/cluster';
+import { mergeSnapshots } from '../cluster/merge';
 import type { SiteStore } from '../sites/site-store';
 import { ClientError, on, tokenBucket } from './handler';
 import type { AgentNamespace, AgentSocket } from './io';
@@ -28,8 +30,8 @@ export interface AgentDeps {
   dashboardOrigins: () => string[];
   /** Who of the team is on which of the site's visitors (server/transport/attention-events.ts). */
   attention: (workspaceId: string, siteId: string) => Promise<VisitorAttention[]>;
-  /** Visitors of a site held by other server processes (Redis mode); none in a single process. */
-  remoteSnapshot: (siteId: string) => Promise<LiveVisitor[]>;
+  /** Visitors of a site held by other server processes, and the sparkline of them all. */
+  cluster: Pick<Cluster, 'remoteSnapshot' | 'history'>;
   log: (msg: string, err?: unknown) => void;
   callRecords?: { flush(): Promise<void> };
   /** More handlers for each connected agent socket (calls). */
@@ -91,9 +93,12 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void
     on(socket, 'site:watch', SiteRefSchema, async ({ siteId }) => {
       await ownSite(siteId);
       await socket.join(siteRoom(siteId));
+      // `at` is when the local part was taken: diffs after it are replayed on the snapshot (the
+      // remote parts, gathered later, are at least as fresh).
+      const at = Date.now();
       const local = deps.presence.snapshot(siteId);
-      const [remote, attention] = await Promise.all([deps.remoteSnapshot(siteId), deps.attention(socket.data.workspaceId ?? '', siteId)]);
-      return { visitors: mergeSnapshots(local, remote), history: deps.presence.history(siteId), at: Date.now(), attention };
+      const [remote, history, attention] = await Promise.all([deps.cluster.remoteSnapshot(siteId), deps.cluster.history(siteId), deps.attention(socket.data.workspaceId ?? '', siteId)]);
+      return { visitors: mergeSnapshots(local, remote), history, at, attention };
     }, opts);
     on(socket, 'site:unwatch', SiteRefSchema, async ({ siteId }) => {
       await socket.leave(siteRoom(siteId));
@@ -110,13 +115,5 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void
   });
 }
 
-/** One row per visitor across processes: the most recently active copy wins. */
-export function mergeSnapshots(a: LiveVisitor[], b: LiveVisitor[]): LiveVisitor[] {
-  if (b.length === 0) return a;
-  const byId = new Map<string, LiveVisitor>();
-  for (const v of [...a, ...b]) {
-    const cur = byId.get(v.id);
-    if (!cur || v.lastActivityAt > cur.lastActivityAt) byId.set(v.id, v);
-  }
-  return [...byId.values()];
-}
+/** The merge rule lives with the rest of what spans processes. */
+export { mergeSnapshots };

@@ -2,15 +2,10 @@
 // CallBook, and the CallBook's events become messages to the two parties of a call only.
 // Signals are relayed as the exact string that came in, to one socket id the CallBook chose.
 //
-// Several processes (Redis): a call lives in the CallBook of the process where the agent
-// started it. An operation that arrives on another process (the visitor's tab is connected
-// elsewhere) is forwarded to all processes and carried out by the one holding the call; messages
-// reach sockets on any process through the Redis adapter. Every process keeps a small directory
-// of the calls held elsewhere (who is ringing or in a call), so a visitor's reconnecting tab,
-// the busy check and the live table need no cross-process request. Holders re-announce their
-// calls every few seconds and entries not heard of for a while are dropped, so a process that
-// dies leaves nothing behind for long; a Redis lock per visitor makes "one visitor, one call"
-// hold even when two agents on two processes click Call in the same instant.
+// Several processes (Redis): the directory of calls held elsewhere, the forwarding of operations
+// to the process holding a call and the visitor locks live in server/cluster/call-directory.ts;
+// messages reach sockets on any process through the Redis adapter. A Redis lock per visitor makes
+// "one visitor, one call" hold even when two agents on two processes click Call in the same instant.
 import { randomUUID } from 'node:crypto';
 import type { CallBook, CallEvent, Party, VisitorParty } from '../calls/call-book';
 import type { CallOp, CallSummary, OpResult } from '../calls/call-ops';
@@ -20,7 +15,8 @@ import type { PresenceEngine } from '../presence/engine';
 import type { AgentClientEvents, AgentServerEvents, CallInvite, VisitorServerEvents, ErrorCode, IceConfig, LiveCall } from '../protocol';
 import type { SiteStore } from '../sites/site-store';
 import { initialsOf } from '../initials';
-import type { ClusterLocks } from './redis';
+import type { ClusterLocks } from '../cluster/cluster';
+import { ANNOUNCE_EVERY_MS, CALL_CLUSTER_TTL_MS, CallDirectory, forwardCallOp, visitorLockKey } from '../cluster/call-directory';
 import { ClientError, on, tokenBucket, wireOnFirst, type HandlerOptions } from './handler';
 import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from './io';
 import { CallAcceptSchema, CallMediaStateSchema, CallRejoinSchema, CallRefSchema, CallSignalSchema, CallStartSchema } from './schemas';
@@ -45,11 +41,6 @@ export interface CallTransportDeps {
   log: (msg: string, err?: unknown) => void;
 }
 
-const key = (siteId: string, visitorId: string) => `${siteId}\n${visitorId}`;
-/** How often a process re-announces the calls it holds (and extends their visitor locks). */
-const ANNOUNCE_EVERY_MS = 10_000;
-/** A directory entry or visitor lock not renewed for this long belonged to a process that is gone. */
-const CLUSTER_TTL_MS = 35_000;
 
 export function createCallTransport(d: CallTransportDeps) {
   const toVisitors = (siteId: string, visitorId: string) => d.visitorNsp.to(visitorRoom(siteId, visitorId));
@@ -71,16 +62,15 @@ export function createCallTransport(d: CallTransportDeps) {
   });
   const liveCallOf = (s: CallSummary): LiveCall => ({ callId: s.invite.callId, agentName: s.invite.agent.name, phase: s.acceptedAt === null ? 'ringing' : 'in-call' });
 
-  /** Calls held by other processes, by visitor, with when they were last announced. */
-  const directory = new Map<string, { summary: CallSummary; seenAt: number }>();
-  const elsewhere = (siteId: string, visitorId: string): CallSummary | undefined => directory.get(key(siteId, visitorId))?.summary;
+  /** Calls held by other processes, by visitor. */
+  const directory = new CallDirectory(d.now);
+  const elsewhere = (siteId: string, visitorId: string): CallSummary | undefined => directory.get(siteId, visitorId);
   const currentCall = (siteId: string, visitorId: string): CallSummary | undefined => {
     const local = d.book.ofVisitor(siteId, visitorId);
     return local ? summaryOf(local) : elsewhere(siteId, visitorId);
   };
   /** The Redis lock each local call holds on its visitor. */
   const locks = new Map<string, { key: string; value: string }>();
-  const lockKey = (siteId: string, visitorId: string) => `call-visitor:${siteId}:${visitorId}`;
 
   /** The call's state for the live row here, and for the other processes' directories. */
   const publish = (call: CallEvent['call'], ended: boolean): void => {
@@ -180,13 +170,7 @@ export function createCallTransport(d: CallTransportDeps) {
   /** Here if this process holds the call, else on the process that does. */
   const run = async (o: CallOp): Promise<OpResult> => {
     if (d.book.get(o.callId) || !d.cluster) return execute(o);
-    let replies: (OpResult | { notMine: true })[] = [];
-    try {
-      replies = (await d.agentNsp.serverSideEmitWithAck('call:op', o)) as typeof replies;
-    } catch (err) {
-      d.log('call operation not answered by every process', err);
-    }
-    return replies.find((r): r is OpResult => !('notMine' in r)) ?? { ok: false, code: 'gone', message: 'The call has ended' };
+    return forwardCallOp(d.agentNsp, o, d.log);
   };
   const must = async (o: CallOp): Promise<Record<string, never>> => {
     const r = await run(o);
@@ -213,15 +197,8 @@ export function createCallTransport(d: CallTransportDeps) {
     d.agentNsp.on('call:visitor-closed', (p: { socketId: string; closedByPage: boolean }) => d.book.visitorSocketClosed(p.socketId, p.closedByPage));
     d.agentNsp.on('call:visitor-gone', (p: { siteId: string; visitorId: string }) => d.book.visitorGone(p.siteId, p.visitorId));
     d.agentNsp.on('call:directory', (p: { siteId: string; visitorId: string; callId: string; summary: CallSummary | null }) => {
-      const k = key(p.siteId, p.visitorId);
-      const before = directory.get(k)?.summary;
-      // An end only removes the call it is about (a newer call of the visitor may be announced already).
-      if (p.summary) directory.set(k, { summary: p.summary, seenAt: d.now() });
-      else if (before?.invite.callId !== p.callId) return;
-      else directory.delete(k);
-      if (!p.summary || before?.invite.callId !== p.summary.invite.callId || before.acceptedAt !== p.summary.acceptedAt) {
-        d.presence.setCall(p.siteId, p.visitorId, p.summary ? liveCallOf(p.summary) : null);
-      }
+      const r = directory.heard(p);
+      if (r.changed) d.presence.setCall(p.siteId, p.visitorId, r.summary ? liveCallOf(r.summary) : null);
     });
   }
 
@@ -233,13 +210,10 @@ export function createCallTransport(d: CallTransportDeps) {
           for (const call of d.book.live()) {
             d.agentNsp.serverSideEmit('call:directory', { siteId: call.siteId, visitorId: call.visitorId, callId: call.id, summary: summaryOf(call) });
             const lock = locks.get(call.id);
-            if (lock) d.cluster?.locks.extend(lock.key, lock.value, CLUSTER_TTL_MS).catch((err) => d.log('visitor lock renewal failed', err));
+            if (lock) d.cluster?.locks.extend(lock.key, lock.value, CALL_CLUSTER_TTL_MS).catch((err) => d.log('visitor lock renewal failed', err));
           }
-          const stale = d.now() - CLUSTER_TTL_MS;
-          for (const [k, entry] of directory) {
-            if (entry.seenAt >= stale) continue;
-            directory.delete(k);
-            if (!d.book.ofVisitor(entry.summary.siteId, entry.summary.visitorId)) d.presence.setCall(entry.summary.siteId, entry.summary.visitorId, null);
+          for (const gone of directory.expire()) {
+            if (!d.book.ofVisitor(gone.siteId, gone.visitorId)) d.presence.setCall(gone.siteId, gone.visitorId, null);
           }
         } catch (err) {
           d.log('call announcement failed', err);
@@ -251,7 +225,7 @@ export function createCallTransport(d: CallTransportDeps) {
   /** Tells the CallBook here, and the one holding the call if it is elsewhere. */
   const everywhere = (siteId: string, visitorId: string, local: () => void, tell: () => void): void => {
     local();
-    if (d.cluster && directory.has(key(siteId, visitorId))) tell();
+    if (d.cluster && directory.has(siteId, visitorId)) tell();
   };
 
   /**
@@ -334,8 +308,8 @@ export function createCallTransport(d: CallTransportDeps) {
         if (!(await visitorOnline(p.siteId, p.visitorId))) throw new ClientError('not_found', 'This visitor is not on the site any more');
         // Across processes the visitor lock decides (the directory may be a moment behind, either
         // way); on one process the CallBook does.
-        const lock = d.cluster ? { key: lockKey(p.siteId, p.visitorId), value: randomUUID() } : null;
-        if (lock && !(await d.cluster?.locks.claim(lock.key, lock.value, CLUSTER_TTL_MS))) throw busy();
+        const lock = d.cluster ? { key: visitorLockKey(p.siteId, p.visitorId), value: randomUUID() } : null;
+        if (lock && !(await d.cluster?.locks.claim(lock.key, lock.value, CALL_CLUSTER_TTL_MS))) throw busy();
         const r = d.book.start({ siteId: p.siteId, visitorId: p.visitorId, video: p.video, company: site.name, agent: { userId, name, socketId: socket.id, avatar: socket.data.avatar ?? null } });
         if (!r.ok) {
           if (lock) await d.cluster?.locks.release(lock.key, lock.value);

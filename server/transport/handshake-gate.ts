@@ -4,13 +4,16 @@
 // agent's cookie). Namespace middleware checks the rest (session, visitor token).
 import type http from 'node:http';
 import type { SiteStore } from '../sites/site-store';
-import { isOriginAllowed } from '../sites/origins';
+import type { InstallMonitor } from '../sites/install-monitor';
+import { isOriginAllowed, normalizeOrigin } from '../sites/origins';
 import { siteKeyOf } from './visitor-namespace';
 
 export interface GateDeps {
   sites: Pick<SiteStore, 'accessByKey'>;
   dashboardOrigins: () => readonly string[];
   log: (msg: string, err?: unknown) => void;
+  /** Hears accepted and refused visitor handshakes (memory only; written in batches). */
+  monitor?: Pick<InstallMonitor, 'seen' | 'refused'>;
 }
 
 export function handshakeGate(d: GateDeps): (req: http.IncomingMessage, cb: (err: string | null | undefined, ok: boolean) => void) => void {
@@ -25,7 +28,13 @@ export function handshakeGate(d: GateDeps): (req: http.IncomingMessage, cb: (err
     d.sites.accessByKey(key).then(
       (access) => {
         if (!access) return cb('unknown site key', false);
-        if (!isOriginAllowed(origin, access.allowedOrigins)) return cb('origin not allowed for this site', false);
+        if (!isOriginAllowed(origin, access.allowedOrigins)) {
+          // Only real web origins are worth listing (and allowing); "null" and junk are not.
+          const o = origin ? normalizeOrigin(origin) : null;
+          if (o) d.monitor?.refused(access.siteId, o);
+          return cb('origin not allowed for this site', false);
+        }
+        if (origin) d.monitor?.seen(access.siteId, normalizeOrigin(origin) ?? origin);
         cb(null, true);
       },
       (err: unknown) => {

@@ -1,6 +1,7 @@
 // /visitor: sockets opened by the embed snippet on customer pages. A visitor socket may only
 // report its own presence; its site and identity come from the handshake, never from payloads.
 import type { VisitorTokens } from '../chat/visitor-token';
+import type { AbuseGate } from './abuse-gate';
 import type { EventBus } from '../events/bus';
 import type { HistoryWriter } from '../history/writer';
 import type { PresenceEngine } from '../presence/engine';
@@ -8,6 +9,7 @@ import { sourceOf } from '../presence/source';
 import type { VisitorHandshake } from '../protocol';
 import { isOriginAllowed } from '../sites/origins';
 import type { SiteStore } from '../sites/site-store';
+import { addressKey } from '../visitors/abuse-limits';
 import { clientIp } from '../visitors/client-ip';
 import { deviceFromUserAgent } from '../visitors/device';
 import type { CountryLookup } from '../visitors/geo';
@@ -32,6 +34,8 @@ export interface VisitorDeps {
   onIdentify?: (socket: VisitorSocket, who: { name?: string; email?: string }) => void;
   /** More handlers for each connected visitor socket (calls, chat). */
   onConnection?: (socket: VisitorSocket) => void;
+  /** Caps on connections and page views shared by every process; absent, none apply. */
+  abuse?: Pick<AbuseGate, 'admitConnection' | 'admitPageView'>;
 }
 
 /** Every visitor socket of a site, on any process: what deleting the site closes. */
@@ -69,6 +73,18 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps)
       if (!isOriginAllowed(socket.handshake.headers.origin, access.allowedOrigins)) return next(new Error('forbidden'));
       const hs = VisitorHandshakeSchema.safeParse(socket.handshake.auth);
       if (!hs.success) return next(new Error('bad_request'));
+      // Before anything is issued or stored: a refused connection leaves no trace but a count.
+      if (deps.abuse) {
+        const address = addressKey(clientIp(socket.conn.remoteAddress, socket.handshake.headers['x-forwarded-for'], deps.trustedProxies));
+        if (await deps.abuse.admitConnection({ siteId: access.siteId, address, visitorId: hs.data.visitorId })) {
+          next(new Error('rate_limited'));
+          // The connection only carries visitors: close it once the refusal is on its way (socket.io
+          // writes it on the next tick), rather than holding it until the 45 s connect timeout.
+          const conn = socket.conn;
+          setImmediate(() => conn.close());
+          return;
+        }
+      }
       // A browser without a valid token (first contact, or a token for another visitor id) gets
       // a new one: its own, which opens nothing that belongs to anyone else.
       let tokenId = deps.tokens.verify(access.siteId, hs.data.visitorId, hs.data.token);
@@ -105,12 +121,16 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps)
     const onError = (err: unknown) => deps.log('visitor event failed', err);
 
     const opts = { limiter, onError };
+    // A visitor's page views share one budget across all its tabs and processes; this socket's
+    // own bucket answers first, so a hot loop is refused without a round trip to the store.
+    const abuse = deps.abuse;
+    const pageLimiter = abuse ? async () => limiter() && (await abuse.admitPageView(siteId, visitorId)) : limiter;
     on(socket, 'visitor:page', VisitorPageSchema, (p) => {
       const page = { url: p.url, title: p.title };
       // History keeps page views; a title that changes on the same URL only updates the live row.
       if (presence.pageView(siteId, visitorId, tabId, page) === 'viewed') history.push({ kind: 'page', ...key, page, at: deps.now() });
       return {};
-    }, opts);
+    }, { limiter: pageLimiter, onError });
     on(socket, 'visitor:state', VisitorStateSchema, (p) => {
       presence.setTabState(siteId, visitorId, tabId, p.state);
       return {};

@@ -163,6 +163,44 @@ const ROUTES: RouteRow[] = [
     },
   },
   {
+    method: 'GET',
+    file: 'sites/[id]/install-status/route.ts',
+    status: { owner: 200, admin: 200, agent: 200, outsider: 404, stranger: 401 },
+    prepare: async (f) => ({ path: `/api/sites/${f.site.id}/install-status` }),
+  },
+  {
+    // Members who may rotate get past access to the body check (an invalid grace: 400), so the
+    // matrix's site key stays the same; agents are refused before it, outsiders do not see the site.
+    method: 'POST',
+    file: 'sites/[id]/key/route.ts',
+    status: { owner: 400, admin: 400, agent: 403, outsider: 404, stranger: 401 },
+    prepare: async (f) => ({
+      path: `/api/sites/${f.site.id}/key`,
+      body: { graceHours: 5 },
+      after: async () => expect((await request(f, 'owner', 'GET', `/api/sites/${f.site.id}`)).text).toContain(f.site.publicKey),
+    }),
+  },
+  {
+    method: 'GET',
+    file: 'sites/[id]/refused-origins/route.ts',
+    status: { owner: 200, admin: 200, agent: 403, outsider: 404, stranger: 401 },
+    prepare: async (f) => ({ path: `/api/sites/${f.site.id}/refused-origins` }),
+  },
+  {
+    // As above: owners and admins reach the origin check (not an origin: 400), nothing is allowed.
+    method: 'POST',
+    file: 'sites/[id]/refused-origins/route.ts',
+    status: { owner: 400, admin: 400, agent: 403, outsider: 404, stranger: 401 },
+    prepare: async (f) => ({
+      path: `/api/sites/${f.site.id}/refused-origins`,
+      body: { origin: 'not an origin' },
+      after: async () => {
+        const now = JSON.parse((await request(f, 'owner', 'GET', `/api/sites/${f.site.id}`)).text) as { site: { allowedOrigins: string[] } };
+        expect(now.site.allowedOrigins).toEqual([ORIGIN]);
+      },
+    }),
+  },
+  {
     method: 'PATCH',
     file: 'team/settings/route.ts',
     // The outsider's current workspace is X: they set X's mode, which is theirs to set.

@@ -9,8 +9,15 @@ import type { Ack, AgentClientEvents, AgentServerEvents, VisitorClientEvents, Vi
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
+/**
+ * The Redis prefix of this test file's servers: its processes form one cluster, and test files
+ * running at the same time on the same Redis never see each other's processes, heartbeats or limits.
+ */
+const REDIS_PREFIX = `test-${randomBytes(5).toString('hex')}`;
+
 export async function startTestServer(database: Database, env: Record<string, string> = {}): Promise<Porchlight> {
   const config = loadConfig({
+    REDIS_PREFIX,
     PORT: '0',
     HOST: '127.0.0.1',
     DEMO_PORT: 'off',

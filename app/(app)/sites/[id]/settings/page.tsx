@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
 import { can } from '../../../../../server/access/access';
+import { services } from '../../../../../server/services';
 import { SiteForm } from '../../../../components/site-form';
 import { requireSite } from '../../../../lib/session';
+import { KeyRotation } from '../../../../sites/key-rotation';
+import { RefusedOrigins } from '../../../../sites/refused-origins';
 
 export const metadata: Metadata = { title: 'Site settings' };
 
@@ -22,9 +25,13 @@ export default async function SiteSettingsPage({ params }: { params: Promise<{ i
       </div>
     );
   }
+  const refused = await services().sites.refusedOrigins(site.id);
+  const now = Date.now();
+  const previousUntil = site.previousKey && site.previousKeyUntil && site.previousKeyUntil.getTime() > now ? site.previousKeyUntil : null;
   return (
     <div className="page-narrow">
       <div className="two-col">
+        <div className="settings-main" style={{ display: 'grid', gap: 24, minWidth: 0 }}>
         <section className="card" aria-labelledby="settings-title">
           <div className="card-header">
             <div>
@@ -34,6 +41,7 @@ export default async function SiteSettingsPage({ params }: { params: Promise<{ i
           </div>
           <div className="card-body">
             <SiteForm
+              key={site.allowedOrigins.join('\n')}
               siteId={site.id}
               initialName={site.name}
               initialOrigins={site.allowedOrigins}
@@ -42,6 +50,8 @@ export default async function SiteSettingsPage({ params }: { params: Promise<{ i
             />
           </div>
         </section>
+        <RefusedOrigins siteId={site.id} initial={refused} initialNow={now} />
+        </div>
         <aside className="card" aria-labelledby="site-keys-title">
           <div className="card-header">
             <h2 id="site-keys-title">Keys</h2>
@@ -57,10 +67,17 @@ export default async function SiteSettingsPage({ params }: { params: Promise<{ i
               <dt>Created</dt>
               <dd>{new Date(site.createdAt).toLocaleDateString('en', { dateStyle: 'medium' })}</dd>
             </dl>
+            {previousUntil && site.previousKey && (
+              <div className="alert alert-info key-previous" data-testid="previous-key">
+                The previous key <span className="mono">{site.previousKey}</span> works until{' '}
+                {previousUntil.toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC.
+              </div>
+            )}
             <p className="hint" style={{ marginTop: 14 }}>
               The site key is public: it is in every page that embeds the snippet. What protects your site is the list of allowed
-              origins.
+              origins. Rotate it to stop an old copy of the snippet from working.
             </p>
+            <KeyRotation siteId={site.id} />
           </div>
         </aside>
       </div>
