@@ -540,7 +540,7 @@ describe('access matrix over HTTP (route handlers and pages)', () => {
           const r = await request(f, who, row.method, urlPath, body);
           expect(r.status, r.text).toBe(row.status[who]);
           // Refusals say so in the shape every route uses.
-          if (r.status >= 400) expect(JSON.parse(r.text)).toMatchObject({ ok: false, code: { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 410: 'gone' }[r.status] });
+          if (r.status >= 400) expect(JSON.parse(r.text)).toMatchObject({ ok: false, code: { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 410: 'gone' }[r.status] });
           if (who === 'outsider' || who === 'stranger') expect(leaks(r.text), 'W data in the answer').toEqual([]);
           await after?.(r);
           cells++;
