@@ -9,12 +9,16 @@ async function main(): Promise<void> {
   const redis = process.env.REDIS_URL;
   if (!url || !redis) throw new Error('cluster-node needs DATABASE_URL and REDIS_URL');
   const database = await openDatabase({ url });
+  // More settings for this node as a JSON object (e.g. PUBLIC_URL, TRUSTED_PROXIES behind a proxy):
+  // named explicitly so a variable that happens to be set in the test's shell never leaks in.
+  const extra = JSON.parse(process.env.CLUSTER_NODE_CONFIG ?? '{}') as Record<string, string>;
   const server = await startTestServer(database, {
     REDIS_URL: redis,
     // Every node of the test cluster in one namespace (the test gives it a Redis of its own).
     REDIS_PREFIX: process.env.REDIS_PREFIX ?? 'porchlight',
     BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET ?? '',
     PRESENCE_GRACE_MS: process.env.PRESENCE_GRACE_MS ?? '400',
+    ...extra,
   });
   console.log(`CLUSTER_NODE_READY ${JSON.stringify({ url: server.url })}`);
   const stop = async () => {
