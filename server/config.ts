@@ -37,7 +37,7 @@ const EnvSchema = z.object({
   /** How long a visitor whose last tab closed stays listed. */
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(8_000),
   /** Coalescing window for dashboard diffs. */
-  PRESENCE_FLUSH_MS: z.coerce.number().int().min(10).max(5_000).default(75),
+  PRESENCE_FLUSH_MS: z.coerce.number().int().min(10).max(5_000).default(40),
   /** How long a call invitation rings before it counts as missed. */
   CALL_RING_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** How long an accepted call may take to connect peer to peer before it counts as failed. */

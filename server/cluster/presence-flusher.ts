@@ -14,8 +14,12 @@ export interface FlusherOptions {
   log: (msg: string, err?: unknown) => void;
 }
 
+/** How often the flusher looks for changes: a quiet site's first change waits at most this long. */
+const TICK_MS = 10;
+
 export function startPresenceFlusher(o: FlusherOptions): { stop(): void } {
   const { presence } = o;
+  let sampleSentAt = 0;
   const confirm = async () => {
     const due = presence.takeDue();
     if (due.length === 0) return;
@@ -27,16 +31,26 @@ export function startPresenceFlusher(o: FlusherOptions): { stop(): void } {
     }
     for (const r of due) presence.forget(r.siteId, r.visitorId, !held.has(visitorKey(r)));
   };
+  // Changes go out within TICK_MS when their site has been quiet, and at most once per flushMs
+  // per site under load (engine.drain's window): low latency for most changes, one message per
+  // window for a busy site however many of its visitors move.
   const timer = setInterval(() => {
     try {
       presence.tick();
       void confirm();
-      for (const diff of presence.drain()) o.agents.to(siteRoom(diff.siteId)).emit('presence:diff', diff);
+      for (const diff of presence.drain(o.flushMs)) o.agents.to(siteRoom(diff.siteId)).emit('presence:diff', diff);
       // With several processes the sparkline is summed across them (server/cluster/redis-cluster.ts).
-      if (!o.cluster.shared) for (const s of presence.latestSamples()) o.agents.to(siteRoom(s.siteId)).emit('presence:point', s);
+      if (!o.cluster.shared) {
+        const samples = presence.latestSamples();
+        // Each sample once (it stays the latest until the next one, many ticks later).
+        if (samples[0] && samples[0].point.at !== sampleSentAt) {
+          sampleSentAt = samples[0].point.at;
+          for (const s of samples) o.agents.to(siteRoom(s.siteId)).emit('presence:point', s);
+        }
+      }
     } catch (err) {
       o.log('presence flush failed', err);
     }
-  }, o.flushMs);
+  }, Math.min(TICK_MS, o.flushMs));
   return { stop: () => clearInterval(timer) };
 }

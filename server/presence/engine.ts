@@ -62,6 +62,8 @@ interface SiteState {
   removed: Set<string>;
   leaving: Set<string>; // visitors with no open tab, waiting out the grace period
   samples: PresencePoint[];
+  /** When this site's last diff went out (drain's coalescing window counts from it). */
+  sentAt: number;
 }
 
 const STATUS_RANK: Record<TabState, number> = { active: 0, idle: 1, hidden: 2 };
@@ -78,7 +80,7 @@ export class PresenceEngine {
   private site(siteId: string): SiteState {
     let s = this.sites.get(siteId);
     if (!s) {
-      s = { visitors: new Map(), dirty: new Set(), removed: new Set(), leaving: new Set(), samples: [] };
+      s = { visitors: new Map(), dirty: new Set(), removed: new Set(), leaving: new Set(), samples: [], sentAt: 0 };
       this.sites.set(siteId, s);
     }
     return s;
@@ -341,11 +343,15 @@ export class PresenceEngine {
   }
 
   /** Everything that changed since the last drain, one diff per site that changed. */
-  drain(): PresenceDiff[] {
+  drain(windowMs = 0): PresenceDiff[] {
     const at = this.opts.now();
     const out: PresenceDiff[] = [];
     for (const [siteId, site] of this.sites) {
       if (site.dirty.size === 0 && site.removed.size === 0) continue;
+      // A site that sent a diff less than windowMs ago waits: changes on a busy site go out
+      // together, one message per window; the first change on a quiet site goes out at once.
+      if (at - site.sentAt < windowMs) continue;
+      site.sentAt = at;
       const upserts: LiveVisitor[] = [];
       for (const id of site.dirty) {
         const e = site.visitors.get(id);

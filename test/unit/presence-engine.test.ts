@@ -203,4 +203,20 @@ describe('presence engine', () => {
     expect(small.history(SITE).every((p) => p.count === 1)).toBe(true);
     expect(small.latestSamples()).toEqual([{ siteId: SITE, point: { at: t, count: 1 } }]);
   });
+
+  it('the first change on a quiet site goes out at once; a busy site sends one diff per window', () => {
+    engine.connectTab(tab());
+    expect(engine.drain(40).map((d) => d.upserts.length)).toEqual([1]); // quiet: at once
+    t += 5;
+    engine.connectTab(tab({ visitorId: 'v2', tabId: 't2' }));
+    expect(engine.drain(40)).toEqual([]); // 5 ms after the last diff: held
+    t += 10;
+    engine.connectTab(tab({ visitorId: 'v3', tabId: 't3' }));
+    expect(engine.drain(40)).toEqual([]);
+    t += 25; // 40 ms after the last diff: both changes together
+    expect(engine.drain(40).map((d) => d.upserts.map((u) => u.id).sort())).toEqual([['v2', 'v3']]);
+    t += 500; // quiet again
+    engine.connectTab(tab({ visitorId: 'v4', tabId: 't4' }));
+    expect(engine.drain(40).map((d) => d.upserts.map((u) => u.id))).toEqual([['v4']]);
+  });
 });
