@@ -3,6 +3,7 @@
 import { relations } from 'drizzle-orm';
 import { ROLES } from '../server/access/access';
 import { ASSIGNMENT_MODES } from '../server/chat/assignment';
+import { DEFAULT_CHAT_GREETING } from '../server/protocol/widget';
 import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -102,9 +103,19 @@ export const site = pgTable('site', {
   publicKey: text('public_key').notNull().unique(),
   allowedOrigins: jsonb('allowed_origins').$type<string[]>().notNull(),
   /** The first line of the chat panel ("Hi! How can we help?"). */
-  chatGreeting: text('chat_greeting').notNull().default('Hi! Ask us anything, we usually answer in a few minutes.'),
+  chatGreeting: text('chat_greeting').notNull().default(DEFAULT_CHAT_GREETING),
   /** Agents see what visitors type before they send it. */
   chatSneakPeek: boolean('chat_sneak_peek').notNull().default(true),
+  /** The widget's accent colour, #rrggbb (server/protocol/widget.ts). */
+  widgetAccent: text('widget_accent').notNull().default('#2563eb'),
+  /** Which bottom corner the launcher sits in: 'left' or 'right'. */
+  widgetSide: text('widget_side').$type<'left' | 'right'>().notNull().default('right'),
+  /** px between the bottom of the screen and the launcher (0-400), to clear the page's own buttons. */
+  widgetOffset: integer('widget_offset').notNull().default(20),
+  /** Shown on the launcher; '' for the round button named in the visitor's language. */
+  widgetLauncherText: text('widget_launcher_text').notNull().default(''),
+  /** 'auto' (the visitor's browser language) or one of en, es, de, fr, pt. */
+  widgetLanguage: text('widget_language').$type<'auto' | 'en' | 'es' | 'de' | 'fr' | 'pt'>().notNull().default('auto'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
   /** The key before the last rotation: accepted until previousKeyUntil, refused after. */

@@ -1,6 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useId, useState, type FormEvent } from 'react';
+import { LAUNCHER_TEXT_MAX, MAX_OFFSET, type WidgetLanguageSetting, type WidgetSettings, type WidgetSide } from '../../server/protocol/widget';
 
 interface Props {
   /** Present when editing an existing site. */
@@ -9,21 +10,46 @@ interface Props {
   initialOrigins?: string[];
   /** The chat settings, shown when editing a site (a new site starts with the defaults). */
   chat?: { greeting: string; sneakPeek: boolean };
+  /** The widget's appearance and language, shown when editing a site. */
+  widget?: WidgetSettings;
   submitLabel: string;
 }
 
-type FieldErrors = { name?: string; allowedOrigins?: string; chatGreeting?: string };
+type FieldErrors = {
+  name?: string;
+  allowedOrigins?: string;
+  chatGreeting?: string;
+  widgetAccent?: string;
+  widgetSide?: string;
+  widgetOffset?: string;
+  widgetLauncherText?: string;
+  widgetLanguage?: string;
+};
 
 const GREETING_MAX = 500;
+const LANGUAGE_NAMES: Record<WidgetLanguageSetting, string> = {
+  auto: "The visitor's browser language (English otherwise)",
+  en: 'English',
+  es: 'Spanish (Español)',
+  de: 'German (Deutsch)',
+  fr: 'French (Français)',
+  pt: 'Portuguese (Português)',
+};
+const HEX = /^#[0-9a-f]{6}$/i;
 
 /** Create or edit a site: name, allowed origins (one per line) and chat settings. Validated by the server. */
-export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, submitLabel }: Props) {
+export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, widget, submitLabel }: Props) {
   const router = useRouter();
   const id = useId();
   const [name, setName] = useState(initialName);
   const [origins, setOrigins] = useState(initialOrigins.join('\n'));
   const [greeting, setGreeting] = useState(chat?.greeting ?? '');
   const [sneakPeek, setSneakPeek] = useState(chat?.sneakPeek ?? true);
+  const [accent, setAccent] = useState(widget?.accent ?? '#2563eb');
+  const [side, setSide] = useState<WidgetSide>(widget?.side ?? 'right');
+  const [offset, setOffset] = useState(String(widget?.offset ?? 20));
+  const [launcherText, setLauncherText] = useState(widget?.launcherText ?? '');
+  const [language, setLanguage] = useState<WidgetLanguageSetting>(widget?.language ?? 'auto');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -42,7 +68,13 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, 
     if (!name.trim()) local.name = 'Name is required';
     if (allowedOrigins.length === 0) local.allowedOrigins = 'Add at least one allowed origin';
     if (chat && greeting.trim().length > GREETING_MAX) local.chatGreeting = `The greeting is at most ${GREETING_MAX} characters`;
-    if (local.name || local.allowedOrigins || local.chatGreeting) {
+    const offsetPx = Number(offset);
+    if (widget) {
+      if (!HEX.test(accent.trim())) local.widgetAccent = 'The colour is a hex colour like #2563eb';
+      if (offset.trim() === '' || !Number.isInteger(offsetPx) || offsetPx < 0 || offsetPx > MAX_OFFSET) local.widgetOffset = `The offset is a whole number of pixels from 0 to ${MAX_OFFSET}`;
+      if (launcherText.trim().length > LAUNCHER_TEXT_MAX) local.widgetLauncherText = `The launcher text is at most ${LAUNCHER_TEXT_MAX} characters`;
+    }
+    if (Object.values(local).some(Boolean)) {
       setErrors(local);
       setBusy(false);
       return;
@@ -51,10 +83,15 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, 
       const res = await fetch(siteId ? `/api/sites/${siteId}` : '/api/sites', {
         method: siteId ? 'PATCH' : 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, allowedOrigins, ...(chat ? { chatGreeting: greeting, chatSneakPeek: sneakPeek } : {}) }),
+        body: JSON.stringify({
+          name,
+          allowedOrigins,
+          ...(chat ? { chatGreeting: greeting, chatSneakPeek: sneakPeek } : {}),
+          ...(widget ? { widgetAccent: accent.trim(), widgetSide: side, widgetOffset: offsetPx, widgetLauncherText: launcherText, widgetLanguage: language } : {}),
+        }),
       });
       const body = (await res.json().catch(() => null)) as
-        | { ok: true; site: { id: string; allowedOrigins: string[]; chatGreeting: string } }
+        | { ok: true; site: { id: string; allowedOrigins: string[]; chatGreeting: string; widgetAccent: string; widgetLauncherText: string } }
         | { ok: false; code: string; message: string; fields?: FieldErrors }
         | null;
       if (res.status === 401) {
@@ -71,6 +108,10 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, 
       if (siteId) {
         setOrigins(body.site.allowedOrigins.join('\n')); // show them normalized
         if (chat) setGreeting(body.site.chatGreeting);
+        if (widget) {
+          setAccent(body.site.widgetAccent);
+          setLauncherText(body.site.widgetLauncherText);
+        }
         setSaved(true);
         setBusy(false);
         router.refresh();
@@ -178,6 +219,132 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, 
               <span className="hint">Answer faster: the visitor’s draft shows in the conversation, in italics, while they type.</span>
             </span>
           </label>
+        </fieldset>
+      )}
+      {widget && (
+        <fieldset className="form-section" data-testid="widget-settings">
+          <legend>Widget appearance and language</legend>
+          <div className="field">
+            <label className="label" htmlFor={`${id}-accent`}>
+              Accent colour
+            </label>
+            <span className="field-hint-row">
+              <input
+                type="color"
+                aria-label="Pick the accent colour"
+                value={HEX.test(accent.trim()) ? accent.trim().toLowerCase() : '#2563eb'}
+                onChange={(e) => setAccent(e.target.value)}
+                data-testid="widget-accent-picker"
+              />
+              <input
+                id={`${id}-accent`}
+                name="widgetAccent"
+                className="input mono"
+                value={accent}
+                onChange={(e) => setAccent(e.target.value)}
+                placeholder="#2563eb"
+                maxLength={7}
+                spellCheck={false}
+                aria-invalid={!!errors.widgetAccent}
+                aria-describedby={`${id}-accent-hint${errors.widgetAccent ? ` ${id}-accent-error` : ''}`}
+              />
+            </span>
+            <span className="hint" id={`${id}-accent-hint`}>
+              The launcher, the chat panel&apos;s header and buttons, and the call card. Text on it turns dark on light colours.
+            </span>
+            {errors.widgetAccent && (
+              <span className="field-error" id={`${id}-accent-error`} role="alert">
+                {errors.widgetAccent}
+              </span>
+            )}
+          </div>
+          <div className="field" role="radiogroup" aria-labelledby={`${id}-side-label`}>
+            <span className="label" id={`${id}-side-label`}>
+              Side
+            </span>
+            {(['right', 'left'] as const).map((v) => (
+              <label key={v} className="check" htmlFor={`${id}-side-${v}`}>
+                <input id={`${id}-side-${v}`} type="radio" name="widgetSide" value={v} checked={side === v} onChange={() => setSide(v)} />
+                <span>Bottom {v}</span>
+              </label>
+            ))}
+          </div>
+          <div className="field">
+            <label className="label" htmlFor={`${id}-offset`}>
+              Distance from the bottom (px)
+            </label>
+            <input
+              id={`${id}-offset`}
+              name="widgetOffset"
+              className="input"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={MAX_OFFSET}
+              step={1}
+              value={offset}
+              onChange={(e) => setOffset(e.target.value)}
+              aria-invalid={!!errors.widgetOffset}
+              aria-describedby={`${id}-offset-hint${errors.widgetOffset ? ` ${id}-offset-error` : ''}`}
+            />
+            <span className="hint" id={`${id}-offset-hint`}>
+              0 to {MAX_OFFSET}. Raise the launcher so it does not cover your page&apos;s own buttons (cookie bar, back to top).
+            </span>
+            {errors.widgetOffset && (
+              <span className="field-error" id={`${id}-offset-error`} role="alert">
+                {errors.widgetOffset}
+              </span>
+            )}
+          </div>
+          <div className="field">
+            <label className="label" htmlFor={`${id}-launcher`}>
+              Launcher text
+            </label>
+            <input
+              id={`${id}-launcher`}
+              name="widgetLauncherText"
+              className="input"
+              value={launcherText}
+              onChange={(e) => setLauncherText(e.target.value)}
+              placeholder="Chat with us"
+              maxLength={LAUNCHER_TEXT_MAX}
+              aria-invalid={!!errors.widgetLauncherText}
+              aria-describedby={`${id}-launcher-hint${errors.widgetLauncherText ? ` ${id}-launcher-error` : ''}`}
+            />
+            <span className="hint" id={`${id}-launcher-hint`}>
+              Shown beside the chat icon, up to {LAUNCHER_TEXT_MAX} characters. Empty: a round button named &ldquo;Chat with us&rdquo; in the visitor&apos;s language.
+            </span>
+            {errors.widgetLauncherText && (
+              <span className="field-error" id={`${id}-launcher-error`} role="alert">
+                {errors.widgetLauncherText}
+              </span>
+            )}
+          </div>
+          <div className="field">
+            <label className="label" htmlFor={`${id}-language`}>
+              Language
+            </label>
+            <select
+              id={`${id}-language`}
+              name="widgetLanguage"
+              className="input"
+              value={language}
+              onChange={(e) => setLanguage(e.target.value as WidgetLanguageSetting)}
+              aria-invalid={!!errors.widgetLanguage}
+            >
+              {(Object.keys(LANGUAGE_NAMES) as WidgetLanguageSetting[]).map((l) => (
+                <option key={l} value={l}>
+                  {LANGUAGE_NAMES[l]}
+                </option>
+              ))}
+            </select>
+            <span className="hint">What the chat panel and the call card say to visitors. The default greeting is translated; a greeting you wrote is shown as you wrote it.</span>
+            {errors.widgetLanguage && (
+              <span className="field-error" role="alert">
+                {errors.widgetLanguage}
+              </span>
+            )}
+          </div>
         </fieldset>
       )}
       {formError && (

@@ -1,4 +1,5 @@
 // The JSON shape of a site in the HTTP API and the props handed to client components.
+import type { WidgetLanguageSetting, WidgetSide } from '../../server/protocol/widget';
 import type { SiteRecord } from '../../server/sites/site-store';
 
 export interface SiteJson {
@@ -8,6 +9,11 @@ export interface SiteJson {
   allowedOrigins: string[];
   chatGreeting: string;
   chatSneakPeek: boolean;
+  widgetAccent: string;
+  widgetSide: WidgetSide;
+  widgetOffset: number;
+  widgetLauncherText: string;
+  widgetLanguage: WidgetLanguageSetting;
   createdAt: string;
 }
 
@@ -19,6 +25,11 @@ export function siteJson(s: SiteRecord): SiteJson {
     allowedOrigins: [...s.allowedOrigins],
     chatGreeting: s.chatGreeting,
     chatSneakPeek: s.chatSneakPeek,
+    widgetAccent: s.widgetAccent,
+    widgetSide: s.widgetSide,
+    widgetOffset: s.widgetOffset,
+    widgetLauncherText: s.widgetLauncherText,
+    widgetLanguage: s.widgetLanguage,
     createdAt: new Date(s.createdAt).toISOString(),
   };
 }

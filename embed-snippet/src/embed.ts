@@ -117,9 +117,10 @@ guard(() => {
         // The page may have changed between the handshake and the server's answer.
         sync();
         if (identity) send('visitor:identify', identity);
-        chat.mount();
       }),
     );
+    // The server's first word on every connection: the launcher goes on the page in the site's look.
+    socket.on('visitor:look', guard(chat.mount));
     // Another tab may have stored its visitor id or token first: every tab of the browser uses
     // those. Two tabs opened at once can both find the storage empty and both write it; the
     // one overwritten hears it through the storage event and switches.

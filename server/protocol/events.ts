@@ -7,6 +7,7 @@ import type { AckFn } from './common';
 import type { AgentCall, CallEnd, CallInvite, CallMedia, CallMediaState, CallSignal, IceConfig, MediaProblem } from './calls';
 import type { ChatMessage, ChatPage, ConversationSummary, InboxFilter, LiveChat, AgentBrief, Assignee, VisitorChatInfo } from './chat';
 import type { AttentionDoing, LiveCall, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState, VisitorAttention, VisitorDetails } from './presence';
+import type { WidgetLook } from './widget';
 
 /** Why dashboards are asked to take a fresh snapshot. */
 export type ResyncReason = 'process-left' | 'process-joined' | 'reconnected';
@@ -51,6 +52,8 @@ export interface VisitorClientEvents {
 export interface VisitorServerEvents {
   /** First contact: keep this token beside the visitor id and send it in every handshake. */
   'visitor:token': (p: { token: string }) => void;
+  /** Sent first on every connection: how the widget looks and its language (the launcher waits for it). */
+  'visitor:look': (look: WidgetLook) => void;
   /** An agent is calling: show the invitation (nothing touches camera or microphone yet). */
   'call:invite': (invite: CallInvite) => void;
   /** This tab was in a call before it navigated: rejoin it (emit call:rejoin) without asking again. */

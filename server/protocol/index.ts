@@ -6,3 +6,4 @@ export * from './presence';
 export * from './calls';
 export * from './chat';
 export * from './events';
+export * from './widget';

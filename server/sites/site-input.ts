@@ -1,6 +1,7 @@
 // Validation of the site form, shared by the HTTP handlers and the seed. The chat settings are
 // optional: a request without them (creating a site, the seed, an API client) leaves them as they are.
 import { z } from 'zod';
+import { LAUNCHER_TEXT_MAX, MAX_OFFSET, WIDGET_LANGUAGES } from '../protocol/widget';
 import { normalizeOrigin } from './origins';
 
 /** The longest chat greeting (characters). */
@@ -36,5 +37,29 @@ export const SiteInputSchema = z.object({
     .optional(),
   /** Agents see what visitors type before they send it. */
   chatSneakPeek: z.boolean().optional(),
+  /** The widget's accent colour (launcher, panel header, buttons): #rrggbb, stored lower case. */
+  widgetAccent: z
+    .string()
+    .trim()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'The colour is a hex colour like #2563eb')
+    .transform((c) => c.toLowerCase())
+    .optional(),
+  widgetSide: z.enum(['left', 'right'], { message: 'The side is left or right' }).optional(),
+  /** px between the bottom of the screen and the launcher. */
+  widgetOffset: z
+    .number({ message: `The offset is a number of pixels from 0 to ${MAX_OFFSET}` })
+    .int(`The offset is a whole number of pixels from 0 to ${MAX_OFFSET}`)
+    .min(0, `The offset is from 0 to ${MAX_OFFSET} pixels`)
+    .max(MAX_OFFSET, `The offset is from 0 to ${MAX_OFFSET} pixels`)
+    .optional(),
+  /** Shown on the launcher; empty: the round button, named in the visitor's language. One line. */
+  widgetLauncherText: z
+    .string({ message: `The launcher text is at most ${LAUNCHER_TEXT_MAX} characters` })
+    .max(200, `The launcher text is at most ${LAUNCHER_TEXT_MAX} characters`)
+    .transform((t) => t.replace(/\s+/g, ' ').trim())
+    .refine((t) => t.length <= LAUNCHER_TEXT_MAX, `The launcher text is at most ${LAUNCHER_TEXT_MAX} characters`)
+    .optional(),
+  /** `auto`: the visitor's browser language (English when it is not one of these). */
+  widgetLanguage: z.enum(['auto', ...WIDGET_LANGUAGES], { message: `The language is auto or one of ${WIDGET_LANGUAGES.join(', ')}` }).optional(),
 });
 

@@ -8,6 +8,7 @@ import { normalizeOrigin } from './origins';
 import { currentWorkspace } from '../team/team-store';
 import { refusedOrigin, site, workspace, workspaceMember } from '../../drizzle/schema';
 import { MAX_ALLOWED_ORIGINS } from './site-input';
+import type { WidgetLanguageSetting, WidgetSettings, WidgetSide } from '../protocol/widget';
 
 export interface SiteRecord {
   id: string;
@@ -19,6 +20,12 @@ export interface SiteRecord {
   chatGreeting: string;
   /** Agents see what visitors type before they send it. */
   chatSneakPeek: boolean;
+  /** The widget's look and language (server/protocol/widget.ts). */
+  widgetAccent: string;
+  widgetSide: WidgetSide;
+  widgetOffset: number;
+  widgetLauncherText: string;
+  widgetLanguage: WidgetLanguageSetting;
   createdAt: Date;
   /** The key before the last rotation, accepted until previousKeyUntil. */
   previousKey: string | null;
@@ -31,6 +38,11 @@ export interface SiteInput {
   /** Left as it is (or the default, for a new site) when absent. */
   chatGreeting?: string;
   chatSneakPeek?: boolean;
+  widgetAccent?: string;
+  widgetSide?: WidgetSide;
+  widgetOffset?: number;
+  widgetLauncherText?: string;
+  widgetLanguage?: WidgetLanguageSetting;
 }
 
 /** What the socket handshake needs to know about a site key, cached in memory. */
@@ -40,6 +52,8 @@ export interface SiteAccess {
   allowedOrigins: string[];
   /** Set when the key is the site's previous one (rotated): it is refused from then on (epoch ms). */
   retiresAt?: number;
+  /** How the site's widget looks (sent to each visitor, with the language resolved for them). */
+  widget: WidgetSettings;
 }
 
 /** A rotated-out key still accepted until `until`: sockets open on it close then, on every process. */
@@ -265,6 +279,11 @@ export class SiteStore {
         allowedOrigins: site.allowedOrigins,
         publicKey: site.publicKey,
         previousKeyUntil: site.previousKeyUntil,
+        accent: site.widgetAccent,
+        side: site.widgetSide,
+        offset: site.widgetOffset,
+        launcherText: site.widgetLauncherText,
+        language: site.widgetLanguage,
       })
       .from(site)
       .where(or(eq(site.publicKey, publicKey), eq(site.previousKey, publicKey)))
@@ -273,7 +292,8 @@ export class SiteStore {
     let access: SiteAccess | null = null;
     let cacheUntil = now + KEY_CACHE_MS;
     if (row) {
-      const { publicKey: current, previousKeyUntil, ...rest } = row;
+      const { publicKey: current, previousKeyUntil, accent, side, offset, launcherText, language, ...ids } = row;
+      const rest = { ...ids, widget: { accent, side, offset, launcherText, language } };
       if (current === publicKey) access = rest;
       else if (previousKeyUntil && previousKeyUntil.getTime() > now) {
         const retiresAt = previousKeyUntil.getTime();
@@ -319,14 +339,27 @@ const siteColumns = {
   allowedOrigins: site.allowedOrigins,
   chatGreeting: site.chatGreeting,
   chatSneakPeek: site.chatSneakPeek,
+  widgetAccent: site.widgetAccent,
+  widgetSide: site.widgetSide,
+  widgetOffset: site.widgetOffset,
+  widgetLauncherText: site.widgetLauncherText,
+  widgetLanguage: site.widgetLanguage,
   createdAt: site.createdAt,
   previousKey: site.previousKey,
   previousKeyUntil: site.previousKeyUntil,
 };
 
-/** The chat settings a form sent (absent ones are not written). */
-function chatSettings(input: SiteInput): { chatGreeting?: string; chatSneakPeek?: boolean } {
+/** The chat and widget settings a form sent (absent ones are not written). */
+function chatSettings(input: SiteInput): Partial<Pick<SiteRecord, 'chatGreeting' | 'chatSneakPeek' | 'widgetAccent' | 'widgetSide' | 'widgetOffset' | 'widgetLauncherText' | 'widgetLanguage'>> {
+  const widget = {
+    ...(input.widgetAccent !== undefined ? { widgetAccent: input.widgetAccent } : {}),
+    ...(input.widgetSide !== undefined ? { widgetSide: input.widgetSide } : {}),
+    ...(input.widgetOffset !== undefined ? { widgetOffset: input.widgetOffset } : {}),
+    ...(input.widgetLauncherText !== undefined ? { widgetLauncherText: input.widgetLauncherText } : {}),
+    ...(input.widgetLanguage !== undefined ? { widgetLanguage: input.widgetLanguage } : {}),
+  };
   return {
+    ...widget,
     ...(input.chatGreeting !== undefined ? { chatGreeting: input.chatGreeting } : {}),
     ...(input.chatSneakPeek !== undefined ? { chatSneakPeek: input.chatSneakPeek } : {}),
   };

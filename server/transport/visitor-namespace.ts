@@ -7,6 +7,7 @@ import type { HistoryWriter } from '../history/writer';
 import type { PresenceEngine } from '../presence/engine';
 import { sourceOf } from '../presence/source';
 import type { VisitorHandshake } from '../protocol';
+import { widgetLook, type WidgetSettings } from '../protocol/widget';
 import { isOriginAllowed } from '../sites/origins';
 import type { SiteStore } from '../sites/site-store';
 import { addressKey } from '../visitors/abuse-limits';
@@ -50,7 +51,7 @@ export function siteKeyOf(query: unknown): string | null {
 export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps): void {
   const { presence, history } = deps;
   // The handshake parsed by the middleware, handed to the connection handler (parsed once, not kept).
-  const parsedHandshake = new WeakMap<object, { hs: VisitorHandshake; newToken: string | null }>();
+  const parsedHandshake = new WeakMap<object, { hs: VisitorHandshake; newToken: string | null; widget: WidgetSettings }>();
 
   // A deleted workspace's sites: their keys stop working here at once (the cache forgets them),
   // then their visitors' sockets close on every process (the adapter carries it).
@@ -91,7 +92,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps)
       let newToken: string | null = null;
       if (!tokenId) ({ token: newToken, tokenId } = deps.tokens.issue(access.siteId, hs.data.visitorId));
       socket.data = { siteId: access.siteId, workspaceId: access.workspaceId, visitorId: hs.data.visitorId, tabId: hs.data.tabId, visitId: hs.data.visitId, tokenId };
-      parsedHandshake.set(socket, { hs: hs.data, newToken });
+      parsedHandshake.set(socket, { hs: hs.data, newToken, widget: access.widget });
       next();
     } catch (err) {
       deps.log('visitor handshake failed', err);
@@ -105,7 +106,9 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps)
     const parsed = parsedHandshake.get(socket);
     parsedHandshake.delete(socket);
     if (!parsed) return void socket.disconnect(true);
-    const { hs, newToken } = parsed;
+    const { hs, newToken, widget } = parsed;
+    // First of all: the snippet puts its launcher on the page with this (side, colour, language).
+    socket.emit('visitor:look', widgetLook(widget, hs.language));
     if (newToken) socket.emit('visitor:token', { token: newToken });
     const now = deps.now();
     const device = deviceFromUserAgent(socket.handshake.headers['user-agent']);

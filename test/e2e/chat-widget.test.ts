@@ -684,7 +684,7 @@ describe('chat widget on a page with a strict Content-Security-Policy', () => {
       const r = el.getBoundingClientRect();
       return { bg: s.backgroundColor, radius: s.borderRadius, w: r.width, h: r.height, right: r.right, bottom: r.bottom };
     });
-    expect(launcher).toMatchObject({ bg: 'rgb(37, 99, 235)', radius: '50%', w: 56, h: 56 });
+    expect(launcher).toMatchObject({ bg: 'rgb(37, 99, 235)', radius: '28px', w: 56, h: 56 });
     expect(1280 - launcher.right).toBeCloseTo(20, 0);
     expect(800 - launcher.bottom).toBeCloseTo(20, 0);
 

@@ -12,7 +12,7 @@ import type { Ack, CallEnd, CallInvite, CallMedia, CallMediaState, CallSignal, I
 import type { CallPeer, PeerHandlers } from '../rtc/peer';
 import type { CallView, ViewActions, ViewState } from './call-ui';
 import { isLive, stopTracks, type LocalMedia } from './media';
-import { endMessage, mediaMessage, refusedMessage, remoteNote } from './messages';
+import { C, endMessage, mediaMessage, refusedMessage, remoteNote, tookText } from './messages';
 import { guard, log } from './safe';
 import { formatDuration } from './time';
 
@@ -265,7 +265,7 @@ export function startCalls(d: CallDeps): void {
     if (!current(c) || c.rejoining) return;
     if (c.reconnects++ >= MAX_RECONNECTS) {
       send('call:hangup', { callId: c.invite.callId });
-      return finish(c, 'The call was interrupted');
+      return finish(c, C.interrupted);
     }
     c.rejoining = true;
     try {
@@ -287,7 +287,7 @@ export function startCalls(d: CallDeps): void {
     const res = await rejoined;
     if (!current(c)) return;
     if (res.ok) return connectPeer(c, res.ice);
-    if (res.code === 'gone') return finish(c, 'Call ended');
+    if (res.code === 'gone') return finish(c, C.ended(''));
     // The server kept the call where it was: the old connection, if it still works, goes on.
     if (!c.peerUp) later(c, LOST_PEER_WAIT_MS, () => reconnect(c));
   };
@@ -354,7 +354,7 @@ export function startCalls(d: CallDeps): void {
         // Before call:accept went out (camera prompt still open) the call is still ringing.
         send(c.accepted ? 'call:hangup' : 'call:decline', { callId: invite.callId });
         const took = elapsed(c);
-        finish(c, took == null ? 'Call ended' : `Call ended · ${formatDuration(took)}`);
+        finish(c, C.ended(tookText(took)));
       }),
       close: guard(() => dismiss(c)),
     });

@@ -10,7 +10,9 @@ import type { CallInvite } from '../../../server/protocol';
 import { initialsOf } from '../../../server/initials';
 import { trackViewport } from '../chat/viewport';
 import { showPicture } from './avatar';
-import { inviteLine } from './messages';
+import type { WidgetLook } from '../../../server/protocol/widget';
+import { createLookSheet } from '../chat/look';
+import { C, inviteLine, setCallLanguage } from './messages';
 import { guard, log } from './safe';
 
 export type ViewState = 'ringing' | 'connecting' | 'in-call' | 'reconnecting' | 'ended';
@@ -43,23 +45,24 @@ const CSS = `
 :host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483647!important;right:0!important;bottom:0!important;width:0!important;height:0!important}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
-.card{position:fixed;right:calc(100% - var(--vl,0px) - var(--vw,100%) + 16px);bottom:calc(100% - var(--vt,0px) - var(--vh,100%) + 16px);width:340px;max-width:calc(var(--vw,100vw) - 32px);max-height:calc(var(--vh,100vh) - 32px);overflow:auto;padding:16px;border-radius:16px;background:#fff;color:#1f2328;box-shadow:0 12px 40px rgba(0,0,0,.22),0 0 0 1px rgba(0,0,0,.07);font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;text-align:left;direction:ltr;animation:pl-in .2s ease-out}
+.card{position:fixed;right:calc(100% - var(--vl,0px) - var(--vw,100%) + 16px);bottom:calc(100% - var(--vt,0px) - var(--vh,100%) + var(--b,16px));width:340px;max-width:calc(var(--vw,100vw) - 32px);max-height:calc(var(--vh,100vh) - 32px);overflow:auto;padding:16px;border-radius:16px;background:#fff;color:#1f2328;box-shadow:0 12px 40px rgba(0,0,0,.22),0 0 0 1px rgba(0,0,0,.07);font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;text-align:left;direction:ltr;animation:pl-in .2s ease-out}
 .card:not([data-state=ringing]):not([data-state=ended]){width:380px}
 @keyframes pl-in{from{opacity:0;transform:translateY(12px)}}
+@media (min-width:481px){:host([data-left]) .card{right:auto;left:calc(var(--vl,0px) + 16px)}}
 .head{display:flex;align-items:center;gap:12px}
 .who{min-width:0}
 .name{font-weight:600;font-size:16px;overflow-wrap:anywhere}
 .company{color:#57606a;font-size:13px;overflow-wrap:anywhere}
-.avatar{position:relative;flex:none;display:grid;place-items:center;width:48px;height:48px;border-radius:50%;background:#2563eb;color:#fff;font-weight:600;font-size:17px}
+.avatar{position:relative;flex:none;display:grid;place-items:center;width:48px;height:48px;border-radius:50%;background:var(--a,#2563eb);color:var(--f,#fff);font-weight:600;font-size:17px}
 .avatar img{position:absolute;inset:0;width:100%;height:100%;border-radius:50%;object-fit:cover;background:#fff}
-[data-state=ringing] .head .avatar::after{content:"";position:absolute;inset:-4px;border-radius:50%;border:2px solid #2563eb;animation:pl-ring 1.6s ease-out infinite}
+[data-state=ringing] .head .avatar::after{content:"";position:absolute;inset:-4px;border-radius:50%;border:2px solid var(--a,#2563eb);animation:pl-ring 1.6s ease-out infinite}
 @keyframes pl-ring{from{transform:scale(.92);opacity:.9}to{transform:scale(1.3);opacity:0}}
 .lead{margin:12px 0 14px}
 .actions{display:grid;gap:8px}
 button{font:inherit;font-size:15px;font-weight:600;min-height:44px;padding:10px 14px;border-radius:10px;border:1px solid #d0d7de;background:#f6f8fa;color:#1f2328;cursor:pointer;-webkit-tap-highlight-color:transparent}
 button:hover{filter:brightness(.96)}
 button:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}
-.primary{background:#2563eb;border-color:#2563eb;color:#fff}
+.primary{background:var(--a,#2563eb);border-color:var(--a,#2563eb);color:var(--f,#fff)}
 .danger{background:#dc2626;border-color:#dc2626;color:#fff}
 button[aria-pressed=true]{background:#1f2328;border-color:#1f2328;color:#fff}
 .stage{position:relative;overflow:hidden;aspect-ratio:4/3;border-radius:12px;background:#1f2328}
@@ -111,7 +114,9 @@ const avatar = (invite: CallInvite): HTMLDivElement => {
 /** One stylesheet for every card of the page (it is parsed once). */
 let sheet: CSSStyleSheet | null = null;
 
-export function createCallView(invite: CallInvite, on: ViewActions): CallView {
+export function createCallView(invite: CallInvite, on: ViewActions, look?: WidgetLook): CallView {
+  // The visitor's language and the site's colours, as the core last heard them (visitor:look).
+  setCallLanguage(look?.lang);
   const agent = invite.agent.name;
   const button = (testid: string, label: string, action: () => void, cls = ''): HTMLButtonElement => {
     const b = el('button', { type: 'button', 'data-testid': testid, class: cls }, label);
@@ -130,9 +135,9 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
     avatar(invite),
     el('div', { class: 'who' }, '', el('div', { class: 'name', 'data-testid': 'pl-agent-name' }, agent), el('div', { class: 'company', 'data-testid': 'pl-company' }, invite.company)),
   );
-  const acceptVideo = button('pl-accept-video', 'Accept with video', () => on.accept(true), invite.video ? 'primary' : '');
-  const acceptAudio = button('pl-accept-audio', 'Accept audio only', () => on.accept(false), invite.video ? '' : 'primary');
-  const actions = el('div', { class: 'actions' }, '', ...(invite.video ? [acceptVideo, acceptAudio] : [acceptAudio, acceptVideo]), button('pl-decline', 'Decline', on.decline));
+  const acceptVideo = button('pl-accept-video', C.acceptVideo, () => on.accept(true), invite.video ? 'primary' : '');
+  const acceptAudio = button('pl-accept-audio', C.acceptAudio, () => on.accept(false), invite.video ? '' : 'primary');
+  const actions = el('div', { class: 'actions' }, '', ...(invite.video ? [acceptVideo, acceptAudio] : [acceptAudio, acceptVideo]), button('pl-decline', C.decline, on.decline));
   const invitePart = el('div', { class: 'invite' }, '', el('p', { class: 'lead' }, inviteLine(invite.video)), actions);
 
   // In the call.
@@ -144,7 +149,7 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
   const timer = el('span', { class: 'timer', 'data-testid': 'pl-timer', role: 'timer' }, '00:00');
   const status = el('div', { class: 'status', role: 'status' });
   const note = el('div', { class: 'note', role: 'status', 'data-testid': 'pl-remote-note' });
-  const play = button('pl-play', `Tap to hear ${agent}`, () => {
+  const play = button('pl-play', C.tapToHear(agent), () => {
     remote.muted = false;
     start(remote, false);
   }, 'primary play');
@@ -161,17 +166,17 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
     local,
     play,
   );
-  const mute = button('pl-mute', 'Mute', on.mute);
-  const camera = button('pl-camera', 'Camera off', on.camera);
-  const controls = el('div', { class: 'controls' }, '', mute, camera, button('pl-hangup', 'Hang up', on.hangup, 'danger'));
+  const mute = button('pl-mute', C.mute, on.mute);
+  const camera = button('pl-camera', C.cameraOff, on.camera);
+  const controls = el('div', { class: 'controls' }, '', mute, camera, button('pl-hangup', C.hangUp, on.hangup, 'danger'));
   const callPart = el('div', { class: 'call' }, '', stage, controls);
 
   const message = el('p', { class: 'msg', 'data-testid': 'pl-message', role: 'status', 'aria-live': 'polite' });
-  const close = button('pl-close', 'Close', on.close, 'ended-only');
+  const close = button('pl-close', C.close, on.close, 'ended-only');
 
   const card = el(
     'div',
-    { class: 'card', 'data-testid': 'pl-call', 'data-state': 'ringing', role: 'dialog', 'aria-label': `${invite.video ? 'Video' : 'Audio'} call from ${agent}${invite.company ? ` (${invite.company})` : ''}` },
+    { class: 'card', 'data-testid': 'pl-call', 'data-state': 'ringing', role: 'dialog', 'aria-label': C.dialog(invite.video, agent, invite.company) },
     '',
     head,
     invitePart,
@@ -183,7 +188,9 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
     sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);
   }
-  root.adoptedStyleSheets = [sheet];
+  const looks = createLookSheet();
+  looks.apply(look, [host]);
+  root.adoptedStyleSheets = [sheet, looks.sheet];
   root.append(card);
   (document.body ?? document.documentElement).appendChild(host);
   // On screen where the visitor looks: a page wider than the phone, pinch zoom, the keyboard.
@@ -210,7 +217,7 @@ export function createCallView(invite: CallInvite, on: ViewActions): CallView {
   return {
     setState: (state) => {
       card.setAttribute('data-state', state);
-      status.textContent = state === 'connecting' ? 'Connecting…' : state === 'reconnecting' ? 'Reconnecting…' : '';
+      status.textContent = state === 'connecting' ? C.connecting : state === 'reconnecting' ? C.reconnecting : '';
     },
     setMessage: (text) => {
       message.textContent = text;

@@ -1,9 +1,31 @@
-// Every sentence the visitor reads in the call UI, in one place. Plain strings: the view sets
-// them with textContent, and the names in them come from the server (agent, company).
+// Every sentence the visitor reads in the call UI, in the visitor's language: the tables are
+// src/texts/<lang>.ts (one per language, the `call` half), this picks one and words the composed
+// lines. Plain strings: the view sets them with textContent, and the names in them come from the
+// server (agent, company).
 import type { CallEnd, CallMedia, CallMediaState, MediaProblem } from '../../../server/protocol';
+import type { WidgetLanguage } from '../../../server/protocol/widget';
+import { call as de } from '../texts/de';
+import { call as en } from '../texts/en';
+import { call as es } from '../texts/es';
+import { call as fr } from '../texts/fr';
+import { call as pt } from '../texts/pt';
+import { isLanguage, type CallTexts } from '../texts/types';
 import { formatDuration } from './time';
 
-export const inviteLine = (video: boolean): string => `wants to talk to you on ${video ? 'a video' : 'an audio'} call`;
+/** One table per language (src/texts/<lang>.ts). */
+export const CALL_TEXTS: Record<WidgetLanguage, CallTexts> = { en, es, de, fr, pt };
+
+/** The texts in the visitor's language (from the site's look when a card opens); English until then. */
+export let C: CallTexts = en;
+
+export function setCallLanguage(lang: WidgetLanguage | undefined): void {
+  C = CALL_TEXTS[isLanguage(lang) ? lang : 'en'];
+}
+
+export const inviteLine = (video: boolean): string => C.invite(video);
+
+/** ' · 02:31', or '' without a duration. */
+export const tookText = (ms: number | null | undefined): string => (ms == null ? '' : ` · ${formatDuration(ms)}`);
 
 /**
  * What the visitor is told when a call ends; null means the invitation just goes away
@@ -11,24 +33,23 @@ export const inviteLine = (video: boolean): string => `wants to talk to you on $
  * `elapsedMs` is the local timer, used when the server did not send a duration.
  */
 export function endMessage(end: Pick<CallEnd, 'reason' | 'by' | 'durationMs'>, agent: string, elapsedMs: number | null): string | null {
-  const ms = end.durationMs ?? elapsedMs;
-  const took = ms == null ? '' : ` · ${formatDuration(ms)}`;
+  const took = tookText(end.durationMs ?? elapsedMs);
   switch (end.reason) {
     case 'answered_elsewhere':
     case 'declined':
       return null;
     case 'no_answer':
-      return `Missed call from ${agent}`;
+      return C.missed(agent);
     case 'cancelled':
-      return `${agent} cancelled the call`;
+      return C.cancelled(agent);
     case 'connect_failed':
-      return 'The call could not connect';
+      return C.couldNotConnect;
     case 'media_unavailable':
-      return 'The call ended: your camera and microphone could not be used';
+      return C.mediaUnavailable;
     case 'left':
-      return end.by === 'agent' ? `${agent} left the call${took}` : `Call ended${took}`;
+      return end.by === 'agent' ? C.agentLeft(agent, took) : C.ended(took);
     default:
-      return end.by === 'agent' ? `${agent} ended the call${took}` : `Call ended${took}`;
+      return end.by === 'agent' ? C.agentEnded(agent, took) : C.ended(took);
   }
 }
 
@@ -36,26 +57,23 @@ export function endMessage(end: Pick<CallEnd, 'reason' | 'by' | 'durationMs'>, a
 export function mediaMessage(want: CallMedia, got: CallMedia, problems: readonly MediaProblem[], agent: string): string {
   const denied = (kind: 'camera' | 'microphone'): boolean => problems.includes(`${kind}_denied`);
   if (!got.audio && !got.video) {
-    if (!want.video) return denied('microphone') ? 'Your microphone is blocked, so the call cannot start' : 'No microphone is available, so the call cannot start';
-    return denied('camera') || denied('microphone')
-      ? 'Your camera and microphone are blocked, so the call cannot start'
-      : 'No camera or microphone is available, so the call cannot start';
+    if (!want.video) return denied('microphone') ? C.micBlockedNoCall : C.noMicNoCall;
+    return denied('camera') || denied('microphone') ? C.blockedNoCall : C.noDevicesNoCall;
   }
-  if (want.video && !got.video) return denied('camera') ? 'Your camera is blocked, so this call is audio only' : 'No camera is available, so this call is audio only';
-  if (want.audio && !got.audio)
-    return denied('microphone') ? `Your microphone is blocked: ${agent} can see you but not hear you` : `No microphone is available: ${agent} can see you but not hear you`;
+  if (want.video && !got.video) return denied('camera') ? C.cameraBlockedAudioOnly : C.noCameraAudioOnly;
+  if (want.audio && !got.audio) return denied('microphone') ? C.micBlockedSeen(agent) : C.noMicSeen(agent);
   return '';
 }
 
 /** What the agent is sending, when it is less than everything ("Ana muted"). */
 export function remoteNote(agent: string, state: CallMediaState | null): string {
   if (!state) return '';
-  if (state.screen) return `${agent} is sharing their screen${state.audio ? '' : ` · ${agent} muted`}`;
+  if (state.screen) return C.remoteSharing(agent) + (state.audio ? '' : ` · ${C.remoteMuted(agent)}`);
   const notes: string[] = [];
-  if (!state.audio) notes.push(`${agent} muted`);
-  if (!state.video) notes.push(`${agent}'s camera is off`);
+  if (!state.audio) notes.push(C.remoteMuted(agent));
+  if (!state.video) notes.push(C.remoteCameraOff(agent));
   return notes.join(' · ');
 }
 
 /** An accept or rejoin the server refused. */
-export const refusedMessage = (code: string): string => (code === 'gone' ? 'This call has already ended' : 'The call could not start');
+export const refusedMessage = (code: string): string => (code === 'gone' ? C.alreadyEnded : C.couldNotStart);

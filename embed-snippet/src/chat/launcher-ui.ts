@@ -36,6 +36,8 @@ export function decorateLauncher(root: ShadowRoot, on: { open(): void; dismiss()
   let shownSeq = -1;
   return {
     render(s) {
+      // The visitor's language may have arrived after the launcher was decorated.
+      dismissBtn.setAttribute('aria-label', T.dismiss);
       toggle(host, 'data-open', s.panel === 'open');
       launcher?.setAttribute('aria-expanded', String(s.panel === 'open'));
       const unread = s.panel === 'open' ? 0 : s.unread;

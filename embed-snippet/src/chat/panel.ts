@@ -5,6 +5,7 @@
 // request, length counter, privacy note). It renders ChatState and reports what the visitor
 // does; the session decides what happens.
 import { CHAT_MAX_LENGTH } from '../../../server/protocol/chat';
+import { DEFAULT_CHAT_GREETING } from '../../../server/protocol/widget';
 import { showPicture } from '../call/avatar';
 import { button, el, icon, ICONS, richText, setText, sheet, toggle } from './dom';
 import { guard } from './safe';
@@ -171,7 +172,9 @@ export function createPanel(on: PanelActions, initialDraft: string): PanelView {
       minIcon.querySelector('path')?.setAttribute('d', min ? ICONS.up : ICONS.down);
 
       // Greeting
-      const greet = info?.greeting?.trim() ?? '';
+      // The default greeting in the visitor's language; the owner's own words as they wrote them.
+      const own = info?.greeting?.trim() ?? '';
+      const greet = own === DEFAULT_CHAT_GREETING ? T.greeting : own;
       toggle(greeting, 'hidden', !greet);
       if (greetingText.getAttribute('data-text') !== greet) {
         greetingText.setAttribute('data-text', greet);

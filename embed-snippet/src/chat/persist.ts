@@ -1,9 +1,11 @@
 // What the chat keeps for the next page of this tab (sessionStorage `_porchlight_chat`): whether
-// the panel was open or minimised, the draft, the unsent messages (outbox) and up to which
-// message the preview was dismissed. The key exists only while there is something to restore:
+// the panel was open or minimised, the draft, the unsent messages (outbox), up to which
+// message the preview was dismissed, and the site's look (colour, side, language) with them. The key exists only while there is something to restore:
 // the core loads the chat part at start when it finds it (src/chat-core.ts).
 import { json } from '../json';
 import { CHAT_KEY } from '../chat-core';
+import type { WidgetLook } from '../../../server/protocol/widget';
+import { isLook } from './look';
 import { parseOutbox, type OutboxEntry } from './outbox';
 import type { PanelState } from './state';
 
@@ -12,6 +14,8 @@ export interface Saved {
   draft: string;
   outbox: readonly OutboxEntry[];
   dismissedSeq: number;
+  /** The site's look the last page had: a panel restored before the socket connects shows in it. */
+  look?: WidgetLook | null;
 }
 
 export const nothingSaved: Saved = { panel: 'closed', draft: '', outbox: [], dismissedSeq: 0 };
@@ -30,6 +34,7 @@ export function parseSaved(raw: string | null): Saved {
     draft: typeof v.d === 'string' ? v.d.slice(0, 5000) : '',
     outbox: parseOutbox(v.o),
     dismissedSeq: typeof v.x === 'number' && Number.isInteger(v.x) && v.x > 0 ? v.x : 0,
+    ...(isLook(v.l) ? { look: v.l } : {}),
   };
 }
 
@@ -43,6 +48,8 @@ export function serialize(s: Saved): string | null {
   // A dismissed preview stays dismissed on the next page (the session passes 0 once all is read).
   if (s.dismissedSeq) keep.x = s.dismissedSeq;
   if (!Object.keys(keep).length) return null;
+  // Only beside something to restore: the key's presence loads the chat part on the next page.
+  if (s.look) keep.l = s.look;
   return json(keep);
 }
 

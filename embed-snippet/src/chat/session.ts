@@ -12,7 +12,8 @@ import { createPanel, type PanelView } from './panel';
 import { load, save } from './persist';
 import { guard, log } from './safe';
 import { initialState, needsEmail, readToSend, reduce, type Action, type ChatState, type PanelState } from './state';
-import { sendError, T } from './texts';
+import { createLookSheet, isLook } from './look';
+import { sendError, setLanguage, T } from './texts';
 import { typingSignal } from './typing';
 import { isAgent, isAgentList, isMessage } from './validate';
 import { trackViewport } from './viewport';
@@ -29,6 +30,9 @@ export function startChat(socket: ChatSocket, link: ChatLink): void {
   /** Where focus was before the panel took it (for Escape when there is no launcher). */
   let returnFocus: HTMLElement | null = null;
   const agentTyping = new Map<string, ReturnType<typeof setTimeout>>();
+  const looks = createLookSheet();
+  /** The site's look: from this connection (checked: it came over the wire), or the last page's until the socket connects. */
+  const look = () => (isLook(link.look) ? link.look : (saved.look ?? undefined));
 
   const dispatch = (a: Action): void => {
     const before = state;
@@ -45,6 +49,8 @@ export function startChat(socket: ChatSocket, link: ChatLink): void {
   const render = (): void => {
     if (!panel && state.panel !== 'closed') {
       panel = createPanel(panelActions, draft);
+      panel.root.adoptedStyleSheets = [...panel.root.adoptedStyleSheets, looks.sheet];
+      looks.apply(look(), [panel.host]);
       trackViewport(panel.root);
     }
     panel?.render(state);
@@ -52,7 +58,25 @@ export function startChat(socket: ChatSocket, link: ChatLink): void {
     persist();
   };
 
-  const persist = (): void => save({ panel: state.panel, draft, outbox: state.outbox, dismissedSeq: state.unread ? state.dismissedSeq : 0 });
+  const persist = (): void => save({ panel: state.panel, draft, outbox: state.outbox, dismissedSeq: state.unread ? state.dismissedSeq : 0, look: look() });
+
+  /**
+   * The site's look arrived (every connection) or was restored: colours and side on the panel,
+   * and the visitor's language. A panel built in another language is built again (the draft
+   * stays); the launcher's texts follow on its next render.
+   */
+  const applyLook = (): void => {
+    const l = look();
+    if (!l) return;
+    looks.apply(l, [panel?.host]);
+    if (!setLanguage(l.lang) || !panel) return;
+    const focused = panel.hasFocus();
+    draft = panel.draft();
+    panel.host.remove();
+    panel = null;
+    render();
+    if (focused) (panel as PanelView | null)?.focusComposer();
+  };
 
   const delivery = createDelivery(socket, {
     get: () => state,
@@ -227,10 +251,15 @@ export function startChat(socket: ChatSocket, link: ChatLink): void {
     else if (cmd === 'close') setPanel('closed', false);
     else if (cmd === 'toggle') setPanel(state.panel === 'open' ? 'closed' : 'open', true);
     else if (cmd === 'hide' || cmd === 'show') dispatch({ type: 'hidden', hidden: cmd === 'hide' });
-    else if (cmd === 'mount') mountLauncher();
+    else if (cmd === 'mount') {
+      mountLauncher();
+      applyLook();
+      render();
+    }
     else if (cmd === 'shutdown') forget();
   });
 
+  applyLook();
   mountLauncher();
   if (state.panel !== 'closed') {
     delivery.hello();

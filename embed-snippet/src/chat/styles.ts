@@ -3,7 +3,8 @@
 // keyboard, pinch zoom, a page wider than the screen) arrives as custom properties set on the
 // hosts (viewport.ts, and src/chat-core.ts for the launcher): --vl/--vt/--vw/--vh, its rectangle
 // in layout-viewport pixels. Without them (no visualViewport) the fallbacks are the layout
-// viewport (percentages of a fixed element's containing block).
+// viewport (percentages of a fixed element's containing block). The site's look (look.ts) comes
+// the same way: --a, --a2, --f, --t (colours) and --b (offset from the bottom), data-left on the host.
 
 const FONT = 'font:14.5px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif';
 
@@ -14,19 +15,20 @@ export const PANEL_CSS = `
 *{box-sizing:border-box}
 [hidden]{display:none!important}
 .sr{position:absolute!important;width:1px;height:1px;margin:0;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
-.panel{--pw:min(370px,calc(var(--vw,100%) - 40px));--ph:min(560px,calc(var(--vh,100%) - 112px));position:fixed;left:calc(var(--vl,0px) + var(--vw,100%) - 20px - var(--pw));top:calc(var(--vt,0px) + var(--vh,100%) - 92px - var(--ph));width:var(--pw);height:var(--ph);display:flex;flex-direction:column;overflow:hidden;border-radius:18px;background:#fff;color:#0f172a;${FONT};text-align:left;direction:ltr;box-shadow:0 16px 48px rgba(15,23,42,.22),0 2px 8px rgba(15,23,42,.08),0 0 0 1px rgba(15,23,42,.06);animation:pl-up .22s cubic-bezier(.2,.8,.3,1)}
+.panel{--pw:min(370px,calc(var(--vw,100%) - 40px));--ph:min(560px,calc(var(--vh,100%) - 92px - var(--b,20px)));position:fixed;left:calc(var(--vl,0px) + var(--vw,100%) - 20px - var(--pw));top:calc(var(--vt,0px) + var(--vh,100%) - 72px - var(--b,20px) - var(--ph));width:var(--pw);height:var(--ph);display:flex;flex-direction:column;overflow:hidden;border-radius:18px;background:#fff;color:#0f172a;${FONT};text-align:left;direction:ltr;box-shadow:0 16px 48px rgba(15,23,42,.22),0 2px 8px rgba(15,23,42,.08),0 0 0 1px rgba(15,23,42,.06);animation:pl-up .22s cubic-bezier(.2,.8,.3,1)}
 @keyframes pl-up{from{opacity:0;transform:translateY(14px) scale(.98)}}
+@media (min-width:481px){:host([data-left]) .panel{left:calc(var(--vl,0px) + 20px)}}
 .panel[data-state=min]{--ph:64px;cursor:pointer}
 .panel[data-state=min] .body{display:none}
-.head{flex:none;display:flex;align-items:center;gap:12px;padding:16px 12px 16px 18px;background:linear-gradient(135deg,#2563eb,#1e40af);color:#fff}
+.head{flex:none;display:flex;align-items:center;gap:12px;padding:16px 12px 16px 18px;background:var(--a,#2563eb);background:linear-gradient(135deg,var(--a,#2563eb),var(--a2,#1e40af));color:var(--f,#fff)}
 .panel[data-state=min] .head{height:64px;padding:0 10px 0 14px}
 .faces{display:flex;flex:none}
 .faces:empty{display:none}
-.face{display:grid;place-items:center;width:36px;height:36px;border-radius:50%;background:#dbeafe;color:#1e3a8a;font-weight:650;font-size:13px;letter-spacing:.02em;border:2px solid #2563eb;margin-left:-10px;position:relative}
+.face{display:grid;place-items:center;width:36px;height:36px;border-radius:50%;background:#dbeafe;color:#1e3a8a;font-weight:650;font-size:13px;letter-spacing:.02em;border:2px solid var(--a,#2563eb);margin-left:-10px;position:relative}
 .face:first-child{margin-left:0}
-.face.more{background:#1e40af;color:#fff}
+.face.more{background:var(--a2,#1e40af);color:var(--f,#fff)}
 .face img,.av img{position:absolute;inset:0;width:100%;height:100%;border-radius:50%;object-fit:cover;background:#fff}
-.face.on::after{content:"";position:absolute;right:-3px;bottom:-3px;width:9px;height:9px;border-radius:50%;background:#22c55e;border:2px solid #1e40af}
+.face.on::after{content:"";position:absolute;right:-3px;bottom:-3px;width:9px;height:9px;border-radius:50%;background:#22c55e;border:2px solid var(--a2,#1e40af)}
 .titles{flex:1;min-width:0}
 .team{font-weight:650;font-size:16px;line-height:1.25;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .status{font-size:13px;opacity:.86;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
@@ -52,7 +54,7 @@ svg.fill{fill:currentColor}
 .who{font-size:12px;color:#64748b;margin:0 0 3px 2px}
 .bubble{padding:9px 13px;border-radius:18px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;max-width:100%}
 .agent .bubble,.greeting .bubble{background:#f1f5f9;color:#0f172a;border-bottom-left-radius:6px}
-.me .bubble{background:#2563eb;color:#fff;border-bottom-right-radius:6px}
+.me .bubble{background:var(--a,#2563eb);color:var(--f,#fff);border-bottom-right-radius:6px}
 .bubble a{color:inherit;text-decoration:underline;text-underline-offset:2px}
 .me[data-status=sending] .bubble{opacity:.65}
 .me[data-status=failed] .bubble{background:#fef2f2;color:#991b1b;box-shadow:inset 0 0 0 1px #fecaca}
@@ -71,14 +73,14 @@ svg.fill{fill:currentColor}
 .error{margin:0 2px 8px;color:#b91c1c;font-size:13px}
 .error:empty{display:none}
 .box{display:flex;align-items:flex-end;gap:6px;padding:6px 6px 6px 14px;border:1px solid #cbd5e1;border-radius:22px;background:#fff;transition:border-color .15s,box-shadow .15s}
-.box:focus-within,.email:focus{border-color:#2563eb;box-shadow:0 0 0 3px rgba(37,99,235,.18)}
+.box:focus-within,.email:focus{border-color:var(--t,#2563eb);box-shadow:0 0 0 3px rgba(37,99,235,.18)}
 textarea{flex:1;min-width:0;height:24px;max-height:132px;margin:5px 0;padding:0;border:0;outline:none;resize:none;background:transparent;font:inherit;color:inherit;line-height:24px;overflow-y:auto}
 textarea::placeholder,.email::placeholder{color:#94a3b8}
-.send{flex:none;display:grid;place-items:center;width:36px;height:36px;padding:0;border:0;border-radius:50%;background:#2563eb;color:#fff;cursor:pointer;transition:background .15s,opacity .15s}
+.send{flex:none;display:grid;place-items:center;width:36px;height:36px;padding:0;border:0;border-radius:50%;background:var(--a,#2563eb);color:var(--f,#fff);cursor:pointer;transition:background .15s,opacity .15s}
 .send svg{width:18px;height:18px;margin-left:2px}
 .send:disabled{background:#cbd5e1;cursor:default}
 .foot{display:flex;align-items:center;justify-content:space-between;gap:8px;margin-top:8px;min-height:20px}
-.call{display:inline-flex;align-items:center;gap:6px;padding:4px 8px;margin-left:-4px;border:0;border-radius:8px;background:none;color:#2563eb;font:inherit;font-size:13px;font-weight:600;cursor:pointer}
+.call{display:inline-flex;align-items:center;gap:6px;padding:4px 8px;margin-left:-4px;border:0;border-radius:8px;background:none;color:var(--t,#2563eb);font:inherit;font-size:13px;font-weight:600;cursor:pointer}
 .call:hover{background:#eff6ff}
 .call:disabled{color:#94a3b8;cursor:default;background:none}
 .call svg{width:17px;height:17px}
@@ -89,7 +91,7 @@ button:focus-visible,a:focus-visible,.email:focus-visible{outline:3px solid #93c
 .head button:focus-visible{outline-color:#fff}
 @media (max-width:480px){
 .panel{left:var(--vl,0px);top:var(--vt,0px);width:var(--vw,100%);height:var(--vh,100%);border-radius:0;animation:none}
-.panel[data-state=min]{--pw:calc(var(--vw,100%) - 24px);left:calc(var(--vl,0px) + 12px);top:calc(var(--vt,0px) + var(--vh,100%) - 88px - 64px);width:var(--pw);height:64px;border-radius:16px}
+.panel[data-state=min]{--pw:calc(var(--vw,100%) - 24px);left:calc(var(--vl,0px) + 12px);top:calc(var(--vt,0px) + var(--vh,100%) - 68px - var(--b,20px) - 64px);width:var(--pw);height:64px;border-radius:16px}
 .head{padding-top:max(14px,env(safe-area-inset-top,0px))}
 .composer{padding-bottom:max(12px,env(safe-area-inset-bottom,0px))}
 textarea,.email{font-size:16px}
@@ -110,6 +112,8 @@ svg.x{display:none;width:24px;height:24px;fill:none;stroke:currentColor;stroke-w
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .bubble{position:absolute;right:0;bottom:70px;width:300px;max-width:calc(var(--vw,100vw) - 40px);display:flex;align-items:flex-start;gap:10px;padding:14px 34px 14px 14px;border-radius:16px;background:#fff;color:#0f172a;box-shadow:0 10px 36px rgba(15,23,42,.2),0 0 0 1px rgba(15,23,42,.06);font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;text-align:left;animation:pl-pop .22s cubic-bezier(.2,.8,.3,1)}
 @keyframes pl-pop{from{opacity:0;transform:translateY(10px)}}
+:host([data-left]) .bubble{right:auto;left:0}
+:host([data-open]) b{display:none}
 .open{all:unset;position:absolute;inset:0;border-radius:16px;cursor:pointer}
 .open:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}
 .av{position:relative;flex:none;display:grid;place-items:center;width:34px;height:34px;border-radius:50%;background:#dbeafe;color:#1e3a8a;font-size:12px;font-weight:700}

@@ -1,70 +1,61 @@
-// Every sentence the visitor reads in the chat widget, in one place. Names and message texts come
-// from the server and go into the page only through textContent (or linkify parts).
+// Every sentence the visitor reads in the chat widget, in the visitor's language: the tables are
+// src/texts/<lang>.ts (one per language), this picks one and words the composed lines. Names and
+// message texts come from the server and go into the page only through textContent (or linkify parts).
 import type { AgentBrief, ChatEventCode, ErrorCode } from '../../../server/protocol';
+import type { WidgetLanguage } from '../../../server/protocol/widget';
+import { chat as de } from '../texts/de';
+import { chat as en } from '../texts/en';
+import { chat as es } from '../texts/es';
+import { chat as fr } from '../texts/fr';
+import { chat as pt } from '../texts/pt';
+import { isLanguage, type ChatTexts } from '../texts/types';
 
-export const T = {
-  launcher: 'Chat with us',
-  title: (team: string) => (team ? `Chat with ${team}` : 'Chat'),
-  fallbackTeam: 'Chat',
-  minimise: 'Minimise chat',
-  expand: 'Open chat',
-  close: 'Close chat',
-  messages: 'Messages',
-  message: 'Message',
-  placeholder: 'Write a message…',
-  placeholderOffline: 'Write your message…',
-  send: 'Send',
-  requestCall: 'Request a video call',
-  sending: 'Sending…',
-  notSent: 'Not sent',
-  retry: 'Retry',
-  seen: 'Seen',
-  email: 'Your email',
-  emailPlaceholder: 'Your email address',
-  emailInvalid: 'Please enter a valid email address so we can reply.',
-  offline: 'Nobody is online right now. Leave a message and your email, and we’ll reply by email.',
-  offlineKnown: (email: string) => `Nobody is online right now. We’ll reply to ${email}.`,
-  privacy: 'Nothing you type is shared until you send it.',
-  dismiss: 'Dismiss',
-  connecting: 'Connecting…',
-};
+/** One table per language (src/texts/<lang>.ts). */
+export const CHAT_TEXTS: Record<WidgetLanguage, ChatTexts> = { en, es, de, fr, pt };
+
+/** The texts in the visitor's language (setLanguage, from the site's look); English until then. */
+export let T: ChatTexts = en;
+export let language: WidgetLanguage = 'en';
+
+/** Switches every text from now on; true when it changed (what is on screen must be redrawn). */
+export function setLanguage(lang: WidgetLanguage | undefined): boolean {
+  const next = isLanguage(lang) ? lang : 'en';
+  if (next === language) return false;
+  language = next;
+  T = CHAT_TEXTS[next];
+  return true;
+}
 
 /** "Ana is online", "Ana and Ben are online", "Ana, Ben and 2 others are online"; offline: by email. */
 export function presenceLine(agents: readonly AgentBrief[] | null): string {
   if (!agents) return '';
   const names = agents.map((a) => firstName(a.name));
-  if (names.length === 0) return 'We’ll reply by email';
-  if (names.length === 1) return `${names[0]} is online`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are online`;
-  const rest = names.length - 2;
-  return `${names[0]}, ${names[1]} and ${rest} other${rest > 1 ? 's' : ''} are online`;
+  return names.length === 0 ? T.replyByEmail : T.online(names);
 }
 
 export function typingLine(agents: readonly AgentBrief[]): string {
   const names = agents.map((a) => firstName(a.name));
-  if (names.length === 0) return '';
-  if (names.length === 1) return `${names[0]} is typing…`;
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are typing…`;
+  return names.length === 0 ? '' : T.typing(names);
 }
 
 export const firstName = (name: string): string => name.trim().split(/\s+/)[0] || name;
 
 /** A system line of the thread, worded for the visitor ('' for codes this widget does not know). */
 export function eventLine(event: ChatEventCode | null): string {
-  if (event === 'call_requested') return 'You asked for a video call';
-  if (event === 'closed') return 'This conversation was closed';
-  if (event === 'reopened') return 'This conversation was reopened';
+  if (event === 'call_requested') return T.callRequested;
+  if (event === 'closed') return T.closed;
+  if (event === 'reopened') return T.reopened;
   return '';
 }
 
 /** The short error near the composer for a refused send. */
 export function sendError(code: ErrorCode | 'timeout'): string {
-  if (code === 'rate_limited') return 'You’re sending messages too quickly. Wait a moment, then send again.';
-  if (code === 'bad_request') return 'This message could not be sent. Check it and try again.';
-  return 'Your message could not be sent. Try again.';
+  if (code === 'rate_limited') return T.rateLimited;
+  if (code === 'bad_request') return T.badRequest;
+  return T.sendFailed;
 }
 
-export const unreadLabel = (n: number): string => (n === 1 ? '1 unread message' : `${n} unread messages`);
+export const unreadLabel = (n: number): string => T.unread(n);
 
 /** The first ~80 characters of a message, on one line, for the preview bubble. */
 export function previewText(text: string, max = 80): string {

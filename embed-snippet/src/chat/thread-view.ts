@@ -39,7 +39,7 @@ export function createThreadView(log: HTMLElement, onRetry: (id: string) => void
     if (it.who === 'system') {
       node = el('div', { class: 'row system first' }, el('span', { class: 'sys' }, it.event === 'call_requested' && icon(ICONS.video, { cls: '' }), eventLine(it.event)), meta);
     } else if (it.who === 'me') {
-      const bubble = el('div', { class: 'bubble', title: time }, el('span', { class: 'sr' }, 'You: '), ...richText(it.text));
+      const bubble = el('div', { class: 'bubble', title: time }, el('span', { class: 'sr' }, T.you), ...richText(it.text));
       node = el('div', { class: `row me${it.first ? ' first' : ''}` }, el('div', { class: 'stack' }, bubble), meta);
     } else {
       const name = it.agent?.name ?? '';

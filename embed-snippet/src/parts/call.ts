@@ -4,6 +4,7 @@
 import type { PartContext } from '../parts';
 import { setAvatarBase } from '../call/avatar';
 import { createCallView } from '../call/call-ui';
+import { isLook } from '../chat/look';
 import { startCalls } from '../call/call-session';
 import { getMedia } from '../call/media';
 import { watchLeaving } from '../call/navigation-hint';
@@ -34,6 +35,6 @@ guard(() =>
   window.Porchlight?.('part', 'call', (ctx: PartContext) => {
     setLog(ctx.log);
     setAvatarBase(ctx.base);
-    startCalls({ socket: ctx.socket, view: createCallView, getMedia: (want) => getMedia(want), createPeer, watchLeaving, memory });
+    startCalls({ socket: ctx.socket, view: (invite, on) => createCallView(invite, on, isLook(ctx.chat.look) ? ctx.chat.look : undefined), getMedia: (want) => getMedia(want), createPeer, watchLeaving, memory });
   }),
 )();

@@ -36,7 +36,7 @@ export default async function SiteSettingsPage({ params }: { params: Promise<{ i
           <div className="card-header">
             <div>
               <h2 id="settings-title">Site settings</h2>
-              <p>The name your team sees, the origins allowed to report visitors, and how the chat greets them.</p>
+              <p>The name your team sees, the origins allowed to report visitors, how the chat greets them, and how the widget looks.</p>
             </div>
           </div>
           <div className="card-body">
@@ -46,6 +46,7 @@ export default async function SiteSettingsPage({ params }: { params: Promise<{ i
               initialName={site.name}
               initialOrigins={site.allowedOrigins}
               chat={{ greeting: site.chatGreeting, sneakPeek: site.chatSneakPeek }}
+              widget={{ accent: site.widgetAccent, side: site.widgetSide, offset: site.widgetOffset, launcherText: site.widgetLauncherText, language: site.widgetLanguage }}
               submitLabel="Save changes"
             />
           </div>
