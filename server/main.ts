@@ -222,7 +222,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   });
   const siteKeys = attachSiteKeys(visitorNsp, { sites, cluster: !!redis, now, log });
   agentPresence = chatTransport.agentPresence;
-  const availability = createAvailabilityTransport({ agentNsp, team, onChange: chatTransport.onAvailabilityChange, log });
+  const availability = createAvailabilityTransport({ agentNsp, team, onChange: chatTransport.onAvailabilityChange, log, cluster: !!redis });
   const assignmentService = new AssignmentService(new AssignmentStore(db), chatStore, chat, bus, now);
   const assignment = createAssignmentTransport({
     assignment: assignmentService,

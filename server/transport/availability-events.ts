@@ -13,6 +13,8 @@ export interface AvailabilityDeps {
   /** Someone's availability changed: who is online must be told again. */
   onChange: (userId: string) => void;
   log: (msg: string, err?: unknown) => void;
+  /** Several processes share the adapter: the choice is told to the others too. */
+  cluster: boolean;
 }
 
 
@@ -36,7 +38,7 @@ export function createAvailabilityTransport(d: AvailabilityDeps) {
       if (p.away !== undefined && p.away !== socket.data.away) {
         await d.team.setAway(userId, p.away);
         applyLocally(userId, p.away);
-        d.agentNsp.serverSideEmit('agent:away', { userId, away: p.away });
+        if (d.cluster) d.agentNsp.serverSideEmit('agent:away', { userId, away: p.away });
         // Every tab of theirs (on any process) shows the new choice.
         d.agentNsp.to(userRoom(userId)).emit('agent:availability', { away: p.away });
       }
