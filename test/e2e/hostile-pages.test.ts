@@ -138,12 +138,14 @@ describe('the snippet on hostile pages', () => {
     ['proto', 'enumerable Object.prototype members, Array.prototype.toJSON, replaced JSON.stringify and Function.prototype.bind'],
     ['globals', 'a global AMD define, require, io, process, Buffer, module'],
     ['patched', 'zone.js-style timers, listeners, promises and XHR, a wrapped frozen WebSocket, a read-only router pushState'],
+    ['zone', 'the real zone.js (npm zone.js, as Angular apps load it) patching the platform first'],
   ] as const) {
     it(`works on a page with ${what}: presence, chat, a call`, async () => {
       const page = await open(`${pages.url}/${name}`);
       const id = await visitorIdOf(page);
       const row = await appears(id, `/${name}`);
       expect(row.page.title).toBe(`Hostile page: ${name}`);
+      if (name === 'zone') expect(await page.evaluate(() => typeof (window as unknown as { Zone?: unknown }).Zone)).toBe('function'); // zone.js really runs
       // Identify goes through the same encoder as every event.
       await page.evaluate(() => window.Porchlight!('identify', { name: 'Ada Lovelace', plan: 'pro' }));
       await expect.poll(() => rows.get(id)?.identity.name, POLL).toBe('Ada Lovelace');
