@@ -25,7 +25,7 @@ describe('install status and refused origins in a real browser', () => {
     await app?.stop();
   });
 
-  it('the Install page turns to Installed live, and a refused origin is allowed from Settings in one click', async () => {
+  it('the Install page turns to Installed live, a refused origin is allowed from Settings in one click, and a rotated key keeps working for its grace period', async () => {
     const state = { snippet: '' };
     customer = http.createServer((_req, res) =>
       res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><title>Shop</title>${state.snippet}</head><body><h1>Shop</h1></body></html>`),
@@ -88,8 +88,38 @@ describe('install status and refused origins in a real browser', () => {
         return ((await res.json()) as { lastSeen: { origin: string } | null }).lastSeen?.origin;
       }, POLL)
       .toBe(other);
+
+    // Key rotation from Settings. Open visitor sockets, as this server counts them (/metrics answers this machine).
+    const sockets = async () => Number(/^porchlight_visitor_sockets (\d+)/m.exec(await (await fetch(`${app.url}/metrics`)).text())?.[1] ?? -1);
+    const keyNow = async () => ((await (await owner.request.get(`${app.url}/api/sites/${siteId}`)).json()) as { site: { publicKey: string } }).site.publicKey;
+    const rotate = async (graceHours: string) => {
+      await owner.goto(`${app.url}/sites/${siteId}/settings`);
+      await owner.locator('[data-testid=key-rotation] select').selectOption(graceHours);
+      await owner.locator('[data-testid=rotate-key]').click();
+      await owner.locator('[data-testid=confirm-rotate]').click();
+      await owner.locator('[data-testid=key-rotation] [role=status]').waitFor(POLL);
+    };
+    const firstKey = await keyNow();
+    await expect.poll(sockets, POLL).toBe(2);
+    // With the default 24-hour grace the pages on the old snippet keep working, even after a reload.
+    await rotate('24');
+    expect(await keyNow()).not.toBe(firstKey);
+    await visitor.reload();
+    await expect.poll(sockets, POLL).toBe(2);
+    await owner.goto(`${app.url}/sites/${siteId}/install`);
+    expect((await owner.locator('[data-testid=install-snippet]').innerText()).trim()).toContain(await keyNow());
+    // Rotating again "at once": the first key is refused now, and the pages still open on it are disconnected.
+    await rotate('0');
+    await expect.poll(sockets, POLL).toBe(0);
+    // A page with the current snippet connects.
+    await owner.goto(`${app.url}/sites/${siteId}/install`);
+    state.snippet = (await owner.locator('[data-testid=install-snippet]').innerText()).trim();
+    expect(state.snippet).toContain(await keyNow());
+    await visitor.reload();
+    await expect.poll(sockets, POLL).toBe(1);
+
     await visitor.context().close();
     await stray.context().close();
     await owner.context().close();
-  });
+  }, 120_000);
 });
