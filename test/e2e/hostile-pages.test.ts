@@ -130,6 +130,13 @@ describe('the snippet on hostile pages', () => {
     expect(box.height).toBeGreaterThan(100);
     await t(page, 'pl-accept-audio').click();
     await expect.poll(() => callEvents.filter(([e, p]) => p.callId === callId).map(([e]) => e), POLL).toEqual(expect.arrayContaining(['call:accepted', 'call:signal']));
+    // Minimised, the card folds to its controls (the call goes on); it opens again.
+    const tall = (await card.boundingBox())!.height;
+    await t(page, 'pl-shrink').click();
+    await expect.poll(async () => (await card.boundingBox())!.height, POLL).toBeLessThan(tall - 40);
+    expect(await card.getAttribute('data-state')).not.toBe('ended');
+    await t(page, 'pl-shrink').click();
+    await expect.poll(async () => (await card.boundingBox())!.height, POLL).toBeGreaterThan(tall - 40);
     await agent.emitWithAck('call:hangup', { callId });
     await expect.poll(() => t(page, 'pl-message').textContent(), POLL).toMatch(/ended/);
   }

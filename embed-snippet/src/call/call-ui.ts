@@ -78,6 +78,8 @@ button[aria-pressed=true]{background:#1f2328;border-color:#1f2328;color:#fff}
 .note:empty{display:none}
 .play{position:absolute;left:50%;top:50%;transform:translate(-50%,-50%)}
 .controls{display:flex;gap:8px;margin-top:12px}
+.card[data-min] .stage{display:none}
+.card[data-min] .controls{margin-top:0}
 .controls button{flex:1;padding:10px 6px}
 .msg{margin:10px 0 0;color:#57606a;font-size:14px}
 .msg:empty{display:none}
@@ -168,7 +170,15 @@ export function createCallView(invite: CallInvite, on: ViewActions, look?: Widge
   );
   const mute = button('pl-mute', C.mute, on.mute);
   const camera = button('pl-camera', C.cameraOff, on.camera);
-  const controls = el('div', { class: 'controls' }, '', mute, camera, button('pl-hangup', C.hangUp, on.hangup, 'danger'));
+  // Minimised, the card keeps only its controls (the video element stays, so its sound plays on),
+  // so the visitor can use the page under it on a small screen.
+  const shrink = button('pl-shrink', C.shrink, () => {
+    const min = card.toggleAttribute('data-min');
+    shrink.textContent = min ? C.grow : C.shrink;
+    shrink.setAttribute('aria-expanded', String(!min));
+  });
+  shrink.setAttribute('aria-expanded', 'true');
+  const controls = el('div', { class: 'controls' }, '', mute, camera, shrink, button('pl-hangup', C.hangUp, on.hangup, 'danger'));
   const callPart = el('div', { class: 'call' }, '', stage, controls);
 
   const message = el('p', { class: 'msg', 'data-testid': 'pl-message', role: 'status', 'aria-live': 'polite' });

@@ -56,6 +56,8 @@ export const call: CallTexts = {
   mute: 'Stummschalten',
   cameraOff: 'Kamera aus',
   hangUp: 'Auflegen',
+  shrink: 'Minimieren',
+  grow: 'Video zeigen',
   close: 'Schließen',
   connecting: 'Verbindung wird hergestellt…',
   reconnecting: 'Verbindung wird wiederhergestellt…',

@@ -57,6 +57,8 @@ export const call: CallTexts = {
   mute: 'Mute',
   cameraOff: 'Camera off',
   hangUp: 'Hang up',
+  shrink: 'Minimise',
+  grow: 'Show video',
   close: 'Close',
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',

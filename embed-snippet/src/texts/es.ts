@@ -56,6 +56,8 @@ export const call: CallTexts = {
   mute: 'Silenciar',
   cameraOff: 'Apagar cámara',
   hangUp: 'Colgar',
+  shrink: 'Minimizar',
+  grow: 'Mostrar vídeo',
   close: 'Cerrar',
   connecting: 'Conectando…',
   reconnecting: 'Reconectando…',

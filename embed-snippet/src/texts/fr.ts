@@ -56,6 +56,8 @@ export const call: CallTexts = {
   mute: 'Couper le micro',
   cameraOff: 'Couper la caméra',
   hangUp: 'Raccrocher',
+  shrink: 'Réduire',
+  grow: 'Afficher la vidéo',
   close: 'Fermer',
   connecting: 'Connexion…',
   reconnecting: 'Reconnexion…',

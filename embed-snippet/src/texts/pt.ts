@@ -56,6 +56,8 @@ export const call: CallTexts = {
   mute: 'Silenciar',
   cameraOff: 'Desligar câmera',
   hangUp: 'Desligar',
+  shrink: 'Minimizar',
+  grow: 'Mostrar vídeo',
   close: 'Fechar',
   connecting: 'Conectando…',
   reconnecting: 'Reconectando…',

@@ -60,6 +60,10 @@ export interface CallTexts {
   mute: string;
   cameraOff: string;
   hangUp: string;
+  /** Folds the call card to its controls (the call and its sound go on). */
+  shrink: string;
+  /** Shows the video again. */
+  grow: string;
   close: string;
   connecting: string;
   reconnecting: string;
