@@ -203,7 +203,6 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
   const inviteMail = config.mail.smtpUrl ? sendInvitationMail({ bus, smtpUrl: config.mail.smtpUrl, from: config.mail.from, log }) : null;
 
   attachVisitorNamespace(visitorNsp, {
-    cluster: !!redis,
     sites,
     presence,
     history,

@@ -35,5 +35,6 @@ export function siteJson(s: SiteRecord): SiteJson {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Site ids are UUIDs: anything else is "not found" without asking the database. */
-export const isSiteId = (id: string): boolean => UUID.test(id);
+/** Site and conversation ids are UUIDs: anything else is "not found" without asking the database. */
+export const isUuid = (id: string): boolean => UUID.test(id);
+export const isSiteId = isUuid;

@@ -40,13 +40,10 @@ export function startPresenceFlusher(o: FlusherOptions): { stop(): void } {
       void confirm();
       for (const diff of presence.drain(o.flushMs)) o.agents.to(siteRoom(diff.siteId)).emit('presence:diff', diff);
       // With several processes the sparkline is summed across them (server/cluster/redis-cluster.ts).
-      if (!o.cluster.shared) {
-        const samples = presence.latestSamples();
-        // Each sample once (it stays the latest until the next one, many ticks later).
-        if (samples[0] && samples[0].point.at !== sampleSentAt) {
-          sampleSentAt = samples[0].point.at;
-          for (const s of samples) o.agents.to(siteRoom(s.siteId)).emit('presence:point', s);
-        }
+      // Each sampling once: it stays the latest for many ticks, and listing it walks every site.
+      if (!o.cluster.shared && presence.sampledAt() !== sampleSentAt) {
+        sampleSentAt = presence.sampledAt();
+        for (const s of presence.latestSamples()) o.agents.to(siteRoom(s.siteId)).emit('presence:point', s);
       }
     } catch (err) {
       o.log('presence flush failed', err);

@@ -375,6 +375,11 @@ export class PresenceEngine {
   }
 
   /** Latest sparkline sample of each site, for pushing to dashboards. */
+  /** When the latest samples were taken (latestSamples returns those until the next sampling). */
+  sampledAt(): number {
+    return this.lastSampleAt;
+  }
+
   latestSamples(): { siteId: string; point: PresencePoint }[] {
     const out: { siteId: string; point: PresencePoint }[] = [];
     for (const [siteId, site] of this.sites) {

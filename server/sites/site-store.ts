@@ -261,6 +261,14 @@ export class SiteStore {
     if (!known || r.until < known.until) this.retiring.set(r.key, r);
   }
 
+  /**
+   * Keys changed outside the store's own edits (a deleted workspace's sites): forgotten here, and
+   * the listeners (server/transport/site-keys.ts) tell the other processes.
+   */
+  keysChanged(c: SiteKeysChange): void {
+    this.changed(c);
+  }
+
   private changed(c: SiteKeysChange): void {
     this.forgetSites(c.siteIds, c.retiring);
     for (const fn of this.listeners) fn(c);

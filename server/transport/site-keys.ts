@@ -21,10 +21,8 @@ export function attachSiteKeys(nsp: VisitorNamespace, d: SiteKeysDeps): { close(
   d.sites.onKeysChange((c) => {
     if (d.cluster) nsp.serverSideEmit('sites:forget', c);
   });
-  // The visitor namespace forgets the cached keys; the retiring ones are noted here.
-  nsp.on('sites:forget', (p) => {
-    if (p.retiring?.length) d.sites.forgetSites([], p.retiring);
-  });
+  // Another process changed keys: forget the cached ones here, note the retiring ones.
+  nsp.on('sites:forget', (p) => d.sites.forgetSites(p.siteIds, p.retiring ?? []));
 
   const sweep = (): void => {
     const now = d.now();

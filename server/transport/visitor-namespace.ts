@@ -29,8 +29,6 @@ export interface VisitorDeps {
   log: (msg: string, err?: unknown) => void;
   /** Domain events: a deleted workspace closes its sites' visitor sockets. */
   bus: EventBus;
-  /** Several processes share the adapter (Redis): what one process forgets, all must. */
-  cluster: boolean;
   /** The visitor told who they are (chat keeps it on their conversation). */
   onIdentify?: (socket: VisitorSocket, who: { name?: string; email?: string }) => void;
   /** More handlers for each connected visitor socket (calls, chat). */
@@ -53,15 +51,12 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps)
   // The handshake parsed by the middleware, handed to the connection handler (parsed once, not kept).
   const parsedHandshake = new WeakMap<object, { hs: VisitorHandshake; newToken: string | null; widget: WidgetSettings }>();
 
-  // A deleted workspace's sites: their keys stop working here at once (the cache forgets them),
-  // then their visitors' sockets close on every process (the adapter carries it).
-  // Every process forgets the keys at once (each caches them for 30 s), so a reconnect landing
-  // on another process is refused too.
-  nsp.on('sites:forget', ({ siteIds }) => deps.sites.forgetSites(siteIds));
+  // A deleted workspace's sites: their keys stop working at once on every process (the store's
+  // key-change path, server/transport/site-keys.ts), then their visitors' sockets close on every
+  // process (the adapter carries it).
   deps.bus.subscribe('workspace:deleted', ({ workspaceId, siteIds }) => {
     if (siteIds.length === 0) return;
-    deps.sites.forgetSites(siteIds);
-    if (deps.cluster) nsp.serverSideEmit('sites:forget', { siteIds });
+    deps.sites.keysChanged({ siteIds, retiring: [] });
     nsp.in(siteIds.map(siteVisitorsRoom)).disconnectSockets(true);
     deps.log(`workspace ${workspaceId} deleted: closed the visitor sockets of ${siteIds.length} site(s)`);
   });

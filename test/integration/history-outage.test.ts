@@ -7,15 +7,9 @@ import { openDatabase, type Database } from '../../drizzle/db';
 import { pageView, visit, visitor } from '../../drizzle/schema';
 import type { Porchlight } from '../../server/main';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
-import { ask, connected, handshake, must, signUp, sleep, startTestServer, visitorSocket, type VisitorSocket } from '../support/server';
+import { ask, connected, handshake, must, signUp, startTestServer, visitorSocket, type VisitorSocket } from '../support/server';
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const WAIT = { timeout: 20_000, interval: 100 };
 
 describe('a PostgreSQL outage during writes', () => {
   let pg: PrivatePostgres;
@@ -61,17 +55,15 @@ describe('a PostgreSQL outage during writes', () => {
     const during = Array.from({ length: 10 }, (_, i) => `https://shop.example/during-${i}`);
     for (const url of during) await must(ask(v, 'visitor:page', { url, title: 'During' }));
     await must(ask(v, 'visitor:identify', { name: 'Olga Visitor', email: 'olga@example.com' }));
-    await until('a failed write', () => server.history.stats().retries > 0);
+    await expect.poll(() => server.history.stats().retries, WAIT).toBeGreaterThan(0);
     expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
     expect(server.history.stats().queued).toBeGreaterThanOrEqual(during.length);
 
     await pg.start();
-    await until('the page views', async () => (await stored(auth.visitorId).catch(() => [])).length >= 12);
+    await expect.poll(async () => (await stored(auth.visitorId).catch(() => [])).length, WAIT).toBeGreaterThanOrEqual(12);
     expect(await stored(auth.visitorId)).toEqual(['https://shop.example/', 'https://shop.example/before', ...during]);
-    await until('the identity', async () => {
-      const rows = await database.db.select({ name: visitor.name }).from(visitor).where(eq(visitor.visitorKey, auth.visitorId));
-      return rows[0]?.name === 'Olga Visitor';
-    });
+    const nameOf = async () => (await database.db.select({ name: visitor.name }).from(visitor).where(eq(visitor.visitorKey, auth.visitorId)))[0]?.name;
+    await expect.poll(nameOf, WAIT).toBe('Olga Visitor');
     const s = server.history.stats();
     expect([s.queued, s.dropped, s.failed, s.retryAt]).toEqual([0, 0, 0, null]);
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);

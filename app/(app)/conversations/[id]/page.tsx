@@ -4,15 +4,14 @@ import { services } from '../../../../server/services';
 import { ConversationView } from '../../../chat/conversation-view';
 import { OtherWorkspace } from '../../../components/other-workspace';
 import { requireUser, workspacesOf } from '../../../lib/session';
+import { isUuid } from '../../../lib/site-json';
 
 export const metadata: Metadata = { title: 'Conversations' };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function ConversationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser(`/conversations/${encodeURIComponent(id)}`);
-  if (!UUID.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   // Judged here as well as on the socket: someone else's id is a 404 like a site's. A link into
   // another of the user's workspaces (a shared URL, an old tab) offers the switch; the view only
   // ever shows the current workspace's conversations.
