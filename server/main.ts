@@ -40,11 +40,12 @@ import { rateLimitedCounts } from './transport/handler';
 import { createAttentionTransport } from './transport/attention-events';
 import { handshakeGate } from './transport/handshake-gate';
 import { createIo, type PorchlightIo } from './transport/io';
-import { bindSessionsToOrigin } from './transport/origin-bound';
+import { bindSessionsToOrigin, type EngineSessions } from './transport/origin-bound';
 import { watchSlowReaders } from './transport/slow-readers';
 import { createSnippetServer } from './http/snippet-files';
 import { createAvatarServer, memberAvatar } from './http/avatars';
-import { attachVisitorNamespace } from './transport/visitor-namespace';
+import { attachVisitorNamespace, type VisitorEvents } from './transport/visitor-namespace';
+import { EventRouter } from './transport/event-router';
 import { openCountryLookup } from './visitors/geo';
 import { connectRedisCluster } from './cluster/redis-cluster';
 import { singleProcess } from './cluster/single';
@@ -142,7 +143,8 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     allowRequest: handshakeGate({ sites, dashboardOrigins: () => dashboardOrigins, log, monitor: installMonitor }),
   });
 
-  bindSessionsToOrigin(io.engine, () => dashboardOrigins);
+  // engine.io documents `clients` (open sessions by id) as public; its typings mark it protected.
+  bindSessionsToOrigin(io.engine as unknown as EngineSessions, () => dashboardOrigins);
 
   // What spans processes (server/cluster/): Redis when REDIS_URL is set, else this process alone.
   const cluster = config.redisUrl
@@ -171,6 +173,8 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
       }
     },
   });
+  // Every visitor socket's handlers, made once and shared (event-router.ts).
+  const visitorEvents: VisitorEvents = new EventRouter();
   const callTransport = createCallTransport({
     book: calls,
     recorder: callRecords,
@@ -178,6 +182,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     sites,
     ice: config.calls.ice,
     visitorNsp,
+    visitorEvents,
     agentNsp,
     cluster: cluster.locks ? { locks: cluster.locks } : null,
     goneGraceMs: config.calls.resumeGraceMs,
@@ -193,6 +198,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     sites,
     presence,
     visitorNsp,
+    visitorEvents,
     agentNsp,
     cluster: !!redis,
     limits: config.chat,
@@ -214,6 +220,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     bus,
     onIdentify: chatTransport.onIdentify,
     abuse: abuse ?? undefined,
+    events: visitorEvents,
     onConnection: (socket) => {
       callTransport.onVisitorConnection(socket);
       chatTransport.onVisitorConnection(socket);

@@ -17,7 +17,8 @@ import type { SiteStore } from '../sites/site-store';
 import { initialsOf } from '../initials';
 import type { ClusterLocks } from '../cluster/cluster';
 import { ANNOUNCE_EVERY_MS, CALL_CLUSTER_TTL_MS, CallDirectory, forwardCallOp, visitorLockKey } from '../cluster/call-directory';
-import { ClientError, on, tokenBucket, wireOnFirst, type HandlerOptions } from './handler';
+import { ClientError, on, tokenBucket, type HandlerOptions } from './handler';
+import type { VisitorEvents } from './visitor-namespace';
 import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from './io';
 import { CallAcceptSchema, CallMediaStateSchema, CallRejoinSchema, CallRefSchema, CallSignalSchema, CallStartSchema } from './schemas';
 import type { Socket } from 'socket.io';
@@ -32,6 +33,8 @@ export interface CallTransportDeps {
   sites: SiteStore;
   ice: IceOptions;
   visitorNsp: VisitorNamespace;
+  /** The visitor sockets' shared handlers: calls wire theirs in on a socket's first call event. */
+  visitorEvents: VisitorEvents;
   agentNsp: AgentNamespace;
   /** Several processes share calls over the Redis adapter (and lock visitors in Redis). */
   cluster: { locks: ClusterLocks } | null;
@@ -256,28 +259,30 @@ export function createCallTransport(d: CallTransportDeps) {
       if (current.tabId === tabId && current.acceptedAt !== null && current.media) socket.emit('call:ongoing', { ...current.invite, acceptedAt: current.acceptedAt, media: current.media });
       else if (current.acceptedAt === null) socket.emit('call:invite', current.invite);
     }
-
-    // A visitor's call handlers exist once they answer a call (most visitors are never called).
-    wireOnFirst(socket, 'call:', () => {
-      const party = (): VisitorParty => ({ siteId, visitorId, tabId, socketId: socket.id });
-      const opts = { limiter: tokenBucket(30, 120), onError: (err: unknown) => d.log('visitor call event failed', err) };
-      on(socket, 'call:accept', CallAcceptSchema, (p) => join({ op: 'accept', callId: p.callId, party: party(), media: p.media, problems: p.problems ?? [] }), opts);
-      on(socket, 'call:rejoin', CallRejoinSchema, (p) => join({ op: 'rejoin', callId: p.callId, party: party(), resumeToken: p.resumeToken, media: p.media, problems: p.problems ?? [] }), opts);
-      on(socket, 'call:decline', CallRefSchema, (p) => must({ op: 'decline', callId: p.callId, party: party() }), opts);
-      on(socket, 'call:navigating', CallRefSchema, (p) => must({ op: 'navigating', callId: p.callId, party: party() }), opts);
-      on(socket, 'call:answering', CallRefSchema, (p) => must({ op: 'answering', callId: p.callId, party: party() }), opts);
-      wirePartyEvents(socket as unknown as PartySocket, () => ({ kind: 'visitor', ...party() }), must, opts);
-    });
-
-    socket.on('disconnect', (reason) => {
-      if (!currentCall(siteId, visitorId)) return;
-      // "client namespace disconnect": the page closed its socket itself (pagehide), i.e. the
-      // tab closed or left; anything else (network, server) may come back.
-      const p = { socketId: socket.id, closedByPage: reason === 'client namespace disconnect' };
-      everywhere(siteId, visitorId, () => d.book.visitorSocketClosed(p.socketId, p.closedByPage), () => d.agentNsp.serverSideEmit('call:visitor-closed', p));
-      if (!d.visitorNsp.adapter.rooms.get(visitorRoom(siteId, visitorId))?.size) checkGoneLater(siteId, visitorId);
-    });
   };
+
+  // A visitor's call handlers exist once they answer a call (most visitors are never called).
+  d.visitorEvents.wireOnFirst('call:', (socket) => {
+    const { siteId, visitorId, tabId } = socket.data;
+    const party = (): VisitorParty => ({ siteId, visitorId, tabId, socketId: socket.id });
+    const opts = { limiter: tokenBucket(30, 120), onError: (err: unknown) => d.log('visitor call event failed', err) };
+    on(socket, 'call:accept', CallAcceptSchema, (p) => join({ op: 'accept', callId: p.callId, party: party(), media: p.media, problems: p.problems ?? [] }), opts);
+    on(socket, 'call:rejoin', CallRejoinSchema, (p) => join({ op: 'rejoin', callId: p.callId, party: party(), resumeToken: p.resumeToken, media: p.media, problems: p.problems ?? [] }), opts);
+    on(socket, 'call:decline', CallRefSchema, (p) => must({ op: 'decline', callId: p.callId, party: party() }), opts);
+    on(socket, 'call:navigating', CallRefSchema, (p) => must({ op: 'navigating', callId: p.callId, party: party() }), opts);
+    on(socket, 'call:answering', CallRefSchema, (p) => must({ op: 'answering', callId: p.callId, party: party() }), opts);
+    wirePartyEvents(socket as unknown as PartySocket, () => ({ kind: 'visitor', ...party() }), must, opts);
+  });
+
+  d.visitorEvents.onDisconnect((socket, reason) => {
+    const { siteId, visitorId } = socket.data;
+    if (!currentCall(siteId, visitorId)) return;
+    // "client namespace disconnect": the page closed its socket itself (pagehide), i.e. the
+    // tab closed or left; anything else (network, server) may come back.
+    const p = { socketId: socket.id, closedByPage: reason === 'client namespace disconnect' };
+    everywhere(siteId, visitorId, () => d.book.visitorSocketClosed(p.socketId, p.closedByPage), () => d.agentNsp.serverSideEmit('call:visitor-closed', p));
+    if (!d.visitorNsp.adapter.rooms.get(visitorRoom(siteId, visitorId))?.size) checkGoneLater(siteId, visitorId);
+  });
 
   /** Whether the visitor has a tab connected to any process. */
   const visitorOnline = async (siteId: string, visitorId: string): Promise<boolean> => {

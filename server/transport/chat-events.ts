@@ -19,7 +19,8 @@ import { initialsOf } from '../initials';
 import type { PresenceEngine } from '../presence/engine';
 import type { AgentBrief, LiveChat } from '../protocol';
 import type { SiteStore } from '../sites/site-store';
-import { ClientError, on, tokenBucket, wireOnFirst } from './handler';
+import { ClientError, on, tokenBucket } from './handler';
+import type { VisitorEvents } from './visitor-namespace';
 import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from './io';
 import {
   AgentChatReadSchema,
@@ -59,6 +60,8 @@ export interface ChatTransportDeps {
   sites: SiteStore;
   presence: PresenceEngine;
   visitorNsp: VisitorNamespace;
+  /** The visitor sockets' shared handlers: chat wires its own in on a socket's first chat event. */
+  visitorEvents: VisitorEvents;
   agentNsp: AgentNamespace;
   /** Several processes: live rows of visitors held elsewhere are updated through Redis. */
   cluster: boolean;
@@ -185,8 +188,8 @@ export function createChatTransport(d: ChatTransportDeps) {
    * sockets: a visitor socket gets its chat handlers (and its browser's room) on its first chat
    * event, or when it turns out to have a conversation already.
    */
+  d.visitorEvents.wireOnFirst('chat:', (socket) => wireVisitor(socket));
   const onVisitorConnection = (socket: VisitorSocket): void => {
-    wireOnFirst(socket, 'chat:', () => wireVisitor(socket));
     // Their row shows their conversation; unread agent messages load the chat part (badge, preview).
     arrivals.add(socket);
   };

@@ -35,47 +35,48 @@ export function on<L extends { [K in keyof L]: EventFn }, E extends keyof L & st
   fn: (payload: PayloadOf<L[E]>) => Promise<AckBodyOf<L[E]>> | AckBodyOf<L[E]>,
   opts: HandlerOptions = {},
 ): void {
-  const listener = async (payload: unknown, maybeAck?: unknown): Promise<void> => {
-    // socket.io hands over whatever the client sent: the ack may be missing or not a function.
-    const ack = typeof maybeAck === 'function' ? (maybeAck as (res: Ack<object>) => void) : () => {};
-    try {
-      if (opts.limiter && !(await opts.limiter())) {
-        refused.set(event, (refused.get(event) ?? 0) + 1);
-        return ack({ ok: false, code: 'rate_limited' });
-      }
-      const parsed = schema.safeParse(payload);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0];
-        return ack({ ok: false, code: 'bad_request', message: first ? `${first.path.join('.') || 'payload'}: ${first.message}` : undefined });
-      }
-      const result = await fn(parsed.data);
-      ack({ ok: true, ...result });
-    } catch (err) {
-      if (err instanceof ClientError) return ack({ ok: false, code: err.code, message: err.message });
-      opts.onError?.(err);
-      ack({ ok: false, code: 'internal' });
-    }
-  };
   // The listener takes any payload on purpose (it parses it), which socket.io's typed `on`
   // cannot express for a generic event name.
-  (socket as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on(event, listener);
+  (socket as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on(event, (payload: unknown, maybeAck?: unknown) =>
+    handleEvent(event, schema, fn, opts.limiter, opts.onError, payload, maybeAck),
+  );
 }
 
 /**
- * Runs `wire` (which registers an area's handlers) on the socket's first event named
- * `<prefix>...`, before that event is handled. At ten thousand visitor sockets every handler a
- * socket holds costs memory, and most visitors never call or chat.
+ * One event, start to finish: rate limit, parse, run, ack. Shared by `on()` and the
+ * `EventRouter` (server/transport/event-router.ts).
  */
-export function wireOnFirst(socket: Socket<never, never, never, unknown>, prefix: string, wire: () => void): void {
-  let wired = false;
-  socket.use((packet, next) => {
-    if (!wired && typeof packet[0] === 'string' && packet[0].startsWith(prefix)) {
-      wired = true;
-      wire();
+export async function handleEvent<P, R extends object>(
+  event: string,
+  schema: z.ZodType<P>,
+  fn: (payload: P) => Promise<R> | R,
+  limiter: (() => boolean | Promise<boolean>) | undefined,
+  onError: ((err: unknown) => void) | undefined,
+  payload: unknown,
+  maybeAck: unknown,
+): Promise<void> {
+  // socket.io hands over whatever the client sent: the ack may be missing or not a function.
+  const ack = typeof maybeAck === 'function' ? (maybeAck as (res: Ack<object>) => void) : noAck;
+  try {
+    if (limiter && !(await limiter())) {
+      refused.set(event, (refused.get(event) ?? 0) + 1);
+      return ack({ ok: false, code: 'rate_limited' });
     }
-    next();
-  });
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      return ack({ ok: false, code: 'bad_request', message: first ? `${first.path.join('.') || 'payload'}: ${first.message}` : undefined });
+    }
+    const result = await fn(parsed.data);
+    ack({ ok: true, ...result });
+  } catch (err) {
+    if (err instanceof ClientError) return ack({ ok: false, code: err.code, message: err.message });
+    onError?.(err);
+    ack({ ok: false, code: 'internal' });
+  }
 }
+
+const noAck = (): void => {};
 
 /** Token bucket per socket: `rate` events a second, bursts up to `burst`. */
 export function tokenBucket(rate: number, burst: number, now: () => number = Date.now): () => boolean {

@@ -7,23 +7,22 @@ import type http from 'node:http';
 
 type Middleware = (req: http.IncomingMessage, res: http.ServerResponse, next: (err?: Error) => void) => void;
 
-interface EngineLike {
-  on(event: 'connection', fn: (socket: { id: string; request: http.IncomingMessage; once(event: 'close', fn: () => void): void }) => void): void;
+export interface EngineSessions {
+  /** engine.io's open sessions by id, each with the request that opened it. */
+  clients: Record<string, { request: http.IncomingMessage }>;
   use(fn: Middleware): void;
 }
 
-export function bindSessionsToOrigin(engine: EngineLike, dashboardOrigins: () => string[]): void {
-  /** The Origin each open session was opened with ('' for none). */
-  const openedWith = new Map<string, string>();
-  engine.on('connection', (socket) => {
-    openedWith.set(socket.id, socket.request.headers.origin ?? '');
-    socket.once('close', () => openedWith.delete(socket.id));
-  });
+export function bindSessionsToOrigin(engine: EngineSessions, dashboardOrigins: () => string[]): void {
   engine.use((req, _res, next) => {
     const sid = new URL(req.url ?? '/', 'http://x').searchParams.get('sid');
     const origin = req.headers.origin;
-    const opened = sid ? openedWith.get(sid) : undefined;
-    if (opened === undefined || !origin) return next();
+    // The Origin the session was opened with ('' for none), read from engine.io's own session
+    // table: nothing is kept per connection here.
+    // Own keys only: a sid such as "__proto__" names no session.
+    const session = sid && Object.hasOwn(engine.clients, sid) ? engine.clients[sid] : undefined;
+    if (!session || !origin) return next();
+    const opened = session.request.headers.origin ?? '';
     // Only dashboard sessions open without an Origin (same-origin pages): later, the dashboard's own.
     const ok = opened ? origin === opened : dashboardOrigins().includes(origin);
     next(ok ? undefined : new Error('this session belongs to another origin'));

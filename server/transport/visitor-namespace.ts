@@ -6,7 +6,7 @@ import type { EventBus } from '../events/bus';
 import type { HistoryWriter } from '../history/writer';
 import type { PresenceEngine } from '../presence/engine';
 import { sourceOf } from '../presence/source';
-import type { VisitorHandshake } from '../protocol';
+import type { VisitorClientEvents, VisitorHandshake } from '../protocol';
 import { widgetLook, type WidgetSettings } from '../protocol/widget';
 import { isOriginAllowed } from '../sites/origins';
 import type { SiteStore } from '../sites/site-store';
@@ -14,7 +14,7 @@ import { addressKey } from '../visitors/abuse-limits';
 import { clientIp } from '../visitors/client-ip';
 import { deviceFromUserAgent } from '../visitors/device';
 import type { CountryLookup } from '../visitors/geo';
-import { on, tokenBucket } from './handler';
+import { SocketBuckets, type EventRouter } from './event-router';
 import type { VisitorNamespace, VisitorSocket } from './io';
 import { IdentifySchema, VisitorHandshakeSchema, VisitorPageSchema, VisitorStateSchema } from './schemas';
 
@@ -31,14 +31,24 @@ export interface VisitorDeps {
   bus: EventBus;
   /** The visitor told who they are (chat keeps it on their conversation). */
   onIdentify?: (socket: VisitorSocket, who: { name?: string; email?: string }) => void;
-  /** More handlers for each connected visitor socket (calls, chat). */
+  /** Every visitor socket's event handlers; calls and chat wire theirs into it too. */
+  events: VisitorEvents;
+  /** More work for each connected visitor socket (calls, chat). */
   onConnection?: (socket: VisitorSocket) => void;
   /** Caps on connections and page views shared by every process; absent, none apply. */
   abuse?: Pick<AbuseGate, 'admitConnection' | 'admitPageView'>;
 }
 
+export type VisitorEvents = EventRouter<VisitorClientEvents, VisitorSocket>;
+
 /** Every visitor socket of a site, on any process: what deleting the site closes. */
-const siteVisitorsRoom = (siteId: string) => `site-visitors:${siteId}`;
+const siteVisitorsRooms = new Map<string, string>();
+// One string per site, not one per socket (each socket's room set keeps the name it joined with).
+const siteVisitorsRoom = (siteId: string): string => {
+  let room = siteVisitorsRooms.get(siteId);
+  if (room === undefined) siteVisitorsRooms.set(siteId, (room = `site-visitors:${siteId}`));
+  return room;
+};
 
 /** The site key travels in the engine.io query so the HTTP-level check can see it. */
 export function siteKeyOf(query: unknown): string | null {
@@ -59,6 +69,39 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps)
     deps.sites.keysChanged({ siteIds, retiring: [] });
     nsp.in(siteIds.map(siteVisitorsRoom)).disconnectSockets(true);
     deps.log(`workspace ${workspaceId} deleted: closed the visitor sockets of ${siteIds.length} site(s)`);
+  });
+
+  // Handlers shared by every visitor socket (event-router.ts): a socket holds no closure of its own.
+  const events = deps.events;
+  const onError = (err: unknown) => deps.log('visitor event failed', err);
+  const buckets = new SocketBuckets(10, 30);
+  const limiter = (socket: VisitorSocket) => buckets.take(socket);
+  // A visitor's page views share one budget across all its tabs and processes; this socket's
+  // own bucket answers first, so a hot loop is refused without a round trip to the store.
+  const abuse = deps.abuse;
+  const pageLimiter = abuse ? async (socket: VisitorSocket) => limiter(socket) && (await abuse.admitPageView(socket.data.siteId, socket.data.visitorId)) : limiter;
+  const historyKey = ({ siteId, visitorId, visitId }: VisitorSocket['data']) => ({ siteId, visitorKey: visitorId, visitKey: visitId });
+  events.route('visitor:page', VisitorPageSchema, (socket, p) => {
+    const { siteId, visitorId, tabId } = socket.data;
+    const page = { url: p.url, title: p.title };
+    // History keeps page views; a title that changes on the same URL only updates the live row.
+    if (presence.pageView(siteId, visitorId, tabId, page) === 'viewed') history.push({ kind: 'page', ...historyKey(socket.data), page, at: deps.now() });
+    return {};
+  }, { limiter: pageLimiter, onError });
+  events.route('visitor:state', VisitorStateSchema, (socket, p) => {
+    presence.setTabState(socket.data.siteId, socket.data.visitorId, socket.data.tabId, p.state);
+    return {};
+  }, { limiter, onError });
+  events.route('visitor:identify', IdentifySchema, (socket, p) => {
+    const { siteId, visitorId } = socket.data;
+    presence.identify(siteId, visitorId, { name: p.name, email: p.email, attributes: p.attributes ?? {} });
+    history.push({ kind: 'identify', siteId, visitorKey: visitorId, name: p.name, email: p.email, attributes: p.attributes });
+    deps.onIdentify?.(socket, { name: p.name, email: p.email });
+    return {};
+  }, { limiter, onError });
+  events.onDisconnect((socket) => {
+    presence.disconnectTab(socket.data.siteId, socket.data.visitorId, socket.data.tabId);
+    history.push({ kind: 'seen', ...historyKey(socket.data), at: deps.now() });
   });
 
   nsp.use(async (socket, next) => {
@@ -109,40 +152,12 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps)
     const device = deviceFromUserAgent(socket.handshake.headers['user-agent']);
     const country = deps.country(clientIp(socket.conn.remoteAddress, socket.handshake.headers['x-forwarded-for'], deps.trustedProxies));
     const { newVisit, pageViewed } = presence.connectTab({ siteId, visitorId, tabId, visitId, visitStartedAt: hs.visitStartedAt, visitCount: hs.visitCount, page: hs.page, referrer: hs.referrer, utm: hs.utm, language: hs.language, timeZone: hs.timeZone, state: hs.state, device, country });
-    const key = { siteId, visitorKey: visitorId, visitKey: visitId };
     if (newVisit) {
-      history.push({ kind: 'visit', ...key, at: now, startedAt: Math.min(now, hs.visitStartedAt), landing: hs.page, referrer: hs.referrer, source: sourceOf(hs.referrer, hs.utm, hs.page.url), utm: hs.utm, country, device });
+      history.push({ kind: 'visit', ...historyKey(socket.data), at: now, startedAt: Math.min(now, hs.visitStartedAt), landing: hs.page, referrer: hs.referrer, source: sourceOf(hs.referrer, hs.utm, hs.page.url), utm: hs.utm, country, device });
     }
-    if (pageViewed) history.push({ kind: 'page', ...key, page: hs.page, at: now });
+    if (pageViewed) history.push({ kind: 'page', ...historyKey(socket.data), page: hs.page, at: now });
 
-    const limiter = tokenBucket(10, 30);
-    const onError = (err: unknown) => deps.log('visitor event failed', err);
-
-    const opts = { limiter, onError };
-    // A visitor's page views share one budget across all its tabs and processes; this socket's
-    // own bucket answers first, so a hot loop is refused without a round trip to the store.
-    const abuse = deps.abuse;
-    const pageLimiter = abuse ? async () => limiter() && (await abuse.admitPageView(siteId, visitorId)) : limiter;
-    on(socket, 'visitor:page', VisitorPageSchema, (p) => {
-      const page = { url: p.url, title: p.title };
-      // History keeps page views; a title that changes on the same URL only updates the live row.
-      if (presence.pageView(siteId, visitorId, tabId, page) === 'viewed') history.push({ kind: 'page', ...key, page, at: deps.now() });
-      return {};
-    }, { limiter: pageLimiter, onError });
-    on(socket, 'visitor:state', VisitorStateSchema, (p) => {
-      presence.setTabState(siteId, visitorId, tabId, p.state);
-      return {};
-    }, opts);
-    on(socket, 'visitor:identify', IdentifySchema, (p) => {
-      presence.identify(siteId, visitorId, { name: p.name, email: p.email, attributes: p.attributes ?? {} });
-      history.push({ kind: 'identify', siteId, visitorKey: visitorId, name: p.name, email: p.email, attributes: p.attributes });
-      deps.onIdentify?.(socket, { name: p.name, email: p.email });
-      return {};
-    }, opts);
-    socket.on('disconnect', () => {
-      presence.disconnectTab(siteId, visitorId, tabId);
-      history.push({ kind: 'seen', ...key, at: deps.now() });
-    });
+    events.attach(socket);
     deps.onConnection?.(socket);
   });
 }
