@@ -148,7 +148,7 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
 
   // What spans processes (server/cluster/): Redis when REDIS_URL is set, else this process alone.
   const cluster = config.redisUrl
-    ? await connectRedisCluster({ url: config.redisUrl, prefix: config.redisPrefix, io, agents: agentNsp, presence, now, log, sampleEveryMs: 10_000, samplesKept: 180 })
+    ? await connectRedisCluster({ url: config.redisUrl, prefix: config.redisPrefix, io, agents: agentNsp, presence, bus, now, log, sampleEveryMs: 10_000, samplesKept: 180 })
     : singleProcess(presence);
   const redis = cluster.shared ? cluster : null;
   const abuse = config.abuse ? await createAbuseGate({ limits: config.abuse, redisUrl: config.redisUrl, prefix: config.redisPrefix, log }) : null;
@@ -184,7 +184,8 @@ export async function startPorchlight(o: PorchlightOptions): Promise<Porchlight>
     visitorNsp,
     visitorEvents,
     agentNsp,
-    cluster: cluster.locks ? { locks: cluster.locks } : null,
+    cluster: cluster.locks ? { locks: cluster.locks, processId: cluster.processId } : null,
+    bus,
     goneGraceMs: config.calls.resumeGraceMs,
     now,
     log,

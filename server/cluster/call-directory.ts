@@ -21,12 +21,22 @@ export interface CallAnnouncement {
   visitorId: string;
   callId: string;
   summary: CallSummary | null;
+  /** The process holding the call (Cluster.processId). */
+  holder: string;
+  /** The holder's visitor lock, so that the others can free it if the holder dies. */
+  lock: { key: string; value: string } | null;
+}
+
+/** A call whose holder died: its live row is cleared and its visitor lock freed. */
+export interface OrphanedCall {
+  summary: CallSummary;
+  lock: { key: string; value: string } | null;
 }
 
 const key = (siteId: string, visitorId: string) => `${siteId}\n${visitorId}`;
 
 export class CallDirectory {
-  private readonly entries = new Map<string, { summary: CallSummary; seenAt: number }>();
+  private readonly entries = new Map<string, { summary: CallSummary; seenAt: number; holder: string; lock: CallAnnouncement['lock'] }>();
 
   constructor(private readonly now: () => number, private readonly ttlMs = CALL_CLUSTER_TTL_MS) {}
 
@@ -42,12 +52,24 @@ export class CallDirectory {
   heard(p: CallAnnouncement): { changed: false } | { changed: true; summary: CallSummary | null } {
     const k = key(p.siteId, p.visitorId);
     const before = this.entries.get(k)?.summary;
-    if (p.summary) this.entries.set(k, { summary: p.summary, seenAt: this.now() });
+    if (p.summary) this.entries.set(k, { summary: p.summary, seenAt: this.now(), holder: p.holder, lock: p.lock });
     // An end only removes the call it is about (a newer call of the visitor may be announced already).
     else if (before?.invite.callId !== p.callId) return { changed: false };
     else this.entries.delete(k);
     const changed = !p.summary || before?.invite.callId !== p.summary.invite.callId || before.acceptedAt !== p.summary.acceptedAt;
     return changed ? { changed: true, summary: p.summary } : { changed: false };
+  }
+
+  /** Drops the calls of processes that died (their heartbeat lapsed), at once rather than at the expiry. */
+  dropHolders(holders: readonly string[]): OrphanedCall[] {
+    const dead = new Set(holders);
+    const out: OrphanedCall[] = [];
+    for (const [k, entry] of this.entries) {
+      if (!dead.has(entry.holder)) continue;
+      this.entries.delete(k);
+      out.push({ summary: entry.summary, lock: entry.lock });
+    }
+    return out;
   }
 
   /** Drops the entries whose holder stopped announcing them; returns what was dropped. */

@@ -17,6 +17,8 @@ export interface ClusterLocks {
 export interface Cluster {
   /** Several processes share the live state (Redis); false for the embedded single process. */
   readonly shared: boolean;
+  /** This process among the others (what 'cluster:processes-left' names). */
+  readonly processId: string;
   /** The visitors of a site that the other live processes hold (none alone, or while they cannot be asked). */
   remoteSnapshot(siteId: string): Promise<LiveVisitor[]>;
   /**

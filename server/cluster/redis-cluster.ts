@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
+import type { EventBus } from '../events/bus';
 import type { PresenceEngine, VisitorRef } from '../presence/engine';
 import type { LiveVisitor, PresencePoint, ResyncReason } from '../protocol';
 import type { AgentNamespace, PorchlightIo } from '../transport/io';
@@ -47,6 +48,8 @@ export interface RedisClusterOptions {
   io: PorchlightIo;
   agents: AgentNamespace;
   presence: PresenceEngine;
+  /** Where a process's death is told ('cluster:processes-left'): what it held goes with it. */
+  bus: EventBus;
   now: () => number;
   log: (msg: string, err?: unknown) => void;
   /**
@@ -141,6 +144,7 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
       const change = view.update(live);
       if (change.left.length > 0) {
         o.log(`server process(es) stopped answering: ${change.left.join(', ')}; dashboards take a fresh snapshot`);
+        o.bus.publish('cluster:processes-left', { processIds: change.left });
         resync('process-left');
       } else if (change.joined.length > 0) {
         o.log(`server process(es) joined: ${change.joined.join(', ')}`);
@@ -213,6 +217,7 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
 
   return {
     shared: true,
+    processId: uid,
     remoteSnapshot: async (siteId: string): Promise<LiveVisitor[]> => {
       // While Redis is away the others cannot be asked (a request would wait for the link): this
       // process's own visitors only, and a resync follows the reconnection.

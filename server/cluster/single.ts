@@ -6,6 +6,7 @@ import type { Cluster } from './cluster';
 export function singleProcess(presence: PresenceEngine): Cluster {
   return {
     shared: false,
+    processId: 'local',
     remoteSnapshot: async () => [],
     heldElsewhere: async () => new Set<string>(),
     history: async (siteId) => presence.history(siteId),

@@ -27,6 +27,11 @@ export interface DomainEvents {
    * 'access:changed'; the visitor transport forgets the sites' keys and closes their sockets.
    */
   'workspace:deleted': { workspaceId: string; siteIds: string[]; memberIds: string[] };
+  /**
+   * Server processes stopped answering their heartbeats (killed, or cut off from Redis): what
+   * they held (calls, their locks) is theirs no more. `processIds` as in Cluster.processId.
+   */
+  'cluster:processes-left': { processIds: string[] };
   /** An invitation link was created or re-sent (the mailer sends it when SMTP is set). */
   'team:invited': { email: string; link: string; workspaceName: string; invitedByName: string; role: 'admin' | 'agent'; expiresAt: number };
 }

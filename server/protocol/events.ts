@@ -161,7 +161,7 @@ export interface InterServerEvents {
   'call:op': (op: CallOp, reply: (r: OpResult | { notMine: true }) => void) => void;
   'call:visitor-closed': (p: { socketId: string; closedByPage: boolean }) => void;
   'call:visitor-gone': (p: { siteId: string; visitorId: string }) => void;
-  'call:directory': (p: { siteId: string; visitorId: string; callId: string; summary: CallSummary | null }) => void;
+  'call:directory': (p: { siteId: string; visitorId: string; callId: string; summary: CallSummary | null; holder: string; lock: { key: string; value: string } | null }) => void;
   /** A visitor's conversation changed: the process holding their live row updates it. */
   'chat:live': (p: { siteId: string; visitorId: string; chat: LiveChat | null }) => void;
   /**

@@ -16,7 +16,8 @@ import type { AgentClientEvents, AgentServerEvents, CallInvite, VisitorServerEve
 import type { SiteStore } from '../sites/site-store';
 import { initialsOf } from '../initials';
 import type { ClusterLocks } from '../cluster/cluster';
-import { ANNOUNCE_EVERY_MS, CALL_CLUSTER_TTL_MS, CallDirectory, forwardCallOp, visitorLockKey } from '../cluster/call-directory';
+import { ANNOUNCE_EVERY_MS, CALL_CLUSTER_TTL_MS, CallDirectory, forwardCallOp, visitorLockKey, type CallAnnouncement } from '../cluster/call-directory';
+import type { EventBus } from '../events/bus';
 import { ClientError, on, tokenBucket, type HandlerOptions } from './handler';
 import type { VisitorEvents } from './visitor-namespace';
 import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from './io';
@@ -37,7 +38,9 @@ export interface CallTransportDeps {
   visitorEvents: VisitorEvents;
   agentNsp: AgentNamespace;
   /** Several processes share calls over the Redis adapter (and lock visitors in Redis). */
-  cluster: { locks: ClusterLocks } | null;
+  cluster: { locks: ClusterLocks; processId: string } | null;
+  /** Domain events: a process that died ('cluster:processes-left') takes its calls with it. */
+  bus: EventBus;
   /** How long a ringing call waits for a visitor whose last tab closed (a navigation) before it counts as missed. */
   goneGraceMs: number;
   now: () => number;
@@ -72,15 +75,24 @@ export function createCallTransport(d: CallTransportDeps) {
     const local = d.book.ofVisitor(siteId, visitorId);
     return local ? summaryOf(local) : elsewhere(siteId, visitorId);
   };
-  /** The Redis lock each local call holds on its visitor. */
+  /** The Redis lock each local call holds on its visitor, by visitor (taken before the call starts). */
   const locks = new Map<string, { key: string; value: string }>();
+  const lockOf = (call: { siteId: string; visitorId: string }) => locks.get(visitorLockKey(call.siteId, call.visitorId));
 
   /** The call's state for the live row here, and for the other processes' directories. */
   const publish = (call: CallEvent['call'], ended: boolean): void => {
     const summary = ended ? null : summaryOf(call);
     d.presence.setCall(call.siteId, call.visitorId, summary ? liveCallOf(summary) : null);
-    if (d.cluster) d.agentNsp.serverSideEmit('call:directory', { siteId: call.siteId, visitorId: call.visitorId, callId: call.id, summary });
+    if (d.cluster) d.agentNsp.serverSideEmit('call:directory', announcement(call, summary));
   };
+  const announcement = (call: CallEvent['call'], summary: CallSummary | null): CallAnnouncement => ({
+    siteId: call.siteId,
+    visitorId: call.visitorId,
+    callId: call.id,
+    summary,
+    holder: d.cluster?.processId ?? '',
+    lock: lockOf(call) ?? null,
+  });
 
   /** The CallBook's events, turned into messages, live-table updates and records. */
   const onCallEvent = (e: CallEvent): void => {
@@ -119,8 +131,8 @@ export function createCallTransport(d: CallTransportDeps) {
       case 'ended': {
         // The lock goes first: the release and the directory update travel on the same Redis
         // connection, so a process that hears the call ended finds the visitor free too.
-        const lock = locks.get(call.id);
-        locks.delete(call.id);
+        const lock = lockOf(call);
+        if (lock) locks.delete(lock.key);
         if (lock) d.cluster?.locks.release(lock.key, lock.value).catch((err) => d.log('visitor lock release failed', err));
         d.agentNsp.to(call.agent.socketId).emit('call:ended', e.end);
         toVisitors(call.siteId, call.visitorId).emit('call:ended', e.end);
@@ -199,9 +211,17 @@ export function createCallTransport(d: CallTransportDeps) {
     });
     d.agentNsp.on('call:visitor-closed', (p: { socketId: string; closedByPage: boolean }) => d.book.visitorSocketClosed(p.socketId, p.closedByPage));
     d.agentNsp.on('call:visitor-gone', (p: { siteId: string; visitorId: string }) => d.book.visitorGone(p.siteId, p.visitorId));
-    d.agentNsp.on('call:directory', (p: { siteId: string; visitorId: string; callId: string; summary: CallSummary | null }) => {
+    d.agentNsp.on('call:directory', (p: CallAnnouncement) => {
       const r = directory.heard(p);
       if (r.changed) d.presence.setCall(p.siteId, p.visitorId, r.summary ? liveCallOf(r.summary) : null);
+    });
+    // A holder that died takes its calls with it: their rows clear and their visitors are free
+    // at once, not at the directory's expiry.
+    d.bus.subscribe('cluster:processes-left', ({ processIds }) => {
+      for (const gone of directory.dropHolders(processIds)) {
+        if (!d.book.ofVisitor(gone.summary.siteId, gone.summary.visitorId)) d.presence.setCall(gone.summary.siteId, gone.summary.visitorId, null);
+        if (gone.lock) d.cluster?.locks.release(gone.lock.key, gone.lock.value).catch((err) => d.log('dead process\'s visitor lock release failed', err));
+      }
     });
   }
 
@@ -211,8 +231,8 @@ export function createCallTransport(d: CallTransportDeps) {
     ? setInterval(() => {
         try {
           for (const call of d.book.live()) {
-            d.agentNsp.serverSideEmit('call:directory', { siteId: call.siteId, visitorId: call.visitorId, callId: call.id, summary: summaryOf(call) });
-            const lock = locks.get(call.id);
+            d.agentNsp.serverSideEmit('call:directory', announcement(call, summaryOf(call)));
+            const lock = lockOf(call);
             if (lock) d.cluster?.locks.extend(lock.key, lock.value, CALL_CLUSTER_TTL_MS).catch((err) => d.log('visitor lock renewal failed', err));
           }
           for (const gone of directory.expire()) {
@@ -315,13 +335,15 @@ export function createCallTransport(d: CallTransportDeps) {
         // way); on one process the CallBook does.
         const lock = d.cluster ? { key: visitorLockKey(p.siteId, p.visitorId), value: randomUUID() } : null;
         if (lock && !(await d.cluster?.locks.claim(lock.key, lock.value, CALL_CLUSTER_TTL_MS))) throw busy();
+        // Known before the call starts, so its first announcement carries it.
+        if (lock) locks.set(lock.key, lock);
         const r = d.book.start({ siteId: p.siteId, visitorId: p.visitorId, video: p.video, company: site.name, agent: { userId, name, socketId: socket.id, avatar: socket.data.avatar ?? null } });
         if (!r.ok) {
+          if (lock) locks.delete(lock.key);
           if (lock) await d.cluster?.locks.release(lock.key, lock.value);
           throw new ClientError(r.code, r.message);
         }
         const { call } = r;
-        if (lock) locks.set(call.id, lock);
         return { call: { callId: call.id, siteId: call.siteId, visitorId: call.visitorId, video: call.video, phase: call.phase, createdAt: call.createdAt, expiresAt: call.expiresAt } };
       }, opts);
     on(socket, 'call:cancel', CallRefSchema, (p) => must({ op: 'cancel', callId: p.callId, party: { userId, socketId: socket.id } }), opts);

@@ -91,6 +91,31 @@ describe.skipIf(!ready)('cluster faults (real processes, private Redis)', () => 
     expect(tableC.ids()).toEqual([...truth].sort());
   }, 90_000);
 
+  it('kill -9 of the process holding a call: the call leaves the other dashboards and the visitor can be called again within 10 s, not at the 35 s expiry', async () => {
+    const [a, b] = await cluster(2);
+    const { owner, site } = await siteFor(b!.url, 'Call Shop');
+    const v = await visitor(b!.url, site.publicKey);
+    const tableB = await dashboard(b!.url, owner.cookie, site.id);
+    const caller: AgentSocket = track(agentSocket(a!.url, owner.cookie));
+    await connected(caller);
+    const started = await caller.emitWithAck('call:start', { siteId: site.id, visitorId: v.id, video: true });
+    expect(started.ok).toBe(true);
+    await until('B’s row shows the call held by A', 5000, () => tableB.state().visitors.get(v.id)?.call?.phase === 'ringing');
+    const again: AgentSocket = track(agentSocket(b!.url, owner.cookie));
+    await connected(again);
+    expect(await again.emitWithAck('call:start', { siteId: site.id, visitorId: v.id, video: true })).toMatchObject({ ok: false, code: 'busy' });
+
+    await new Promise((r) => setTimeout(r, 2500)); // both have seen each other's heartbeats
+    const killedAt = Date.now();
+    await a!.kill9();
+    const took = await until('B’s row drops the dead process’s call', 10_000, () => tableB.state().visitors.get(v.id)?.call === null);
+    console.log(`[cluster-faults] kill -9 of a call's holder: row cleared ${took} ms after the kill`);
+    // Its visitor lock went with it: a colleague on B calls the visitor at once.
+    const retry = await again.emitWithAck('call:start', { siteId: site.id, visitorId: v.id, video: true });
+    expect(retry).toMatchObject({ ok: true });
+    expect(Date.now() - killedAt).toBeLessThan(20_000);
+  }, 90_000);
+
   it('Redis down for 8 s and back: within 10 s every dashboard shows the truth (who left, who came, page changes)', async () => {
     const [a, b] = await cluster(2);
     const { owner, site } = await siteFor(a!.url, 'Outage Shop');

@@ -162,26 +162,37 @@ describe('call directory (calls held by other processes)', () => {
     acceptedAt,
     media: null,
   });
+  const held = { holder: 'p1', lock: null };
   it('changes the row when a call appears, is answered or ends; an old call’s end leaves a newer one alone', () => {
     let t = 0;
     const dir = new CallDirectory(() => t, 1000);
-    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c1', summary: summary('c1') })).toMatchObject({ changed: true });
-    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c1', summary: summary('c1') })).toEqual({ changed: false });
-    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c1', summary: summary('c1', 5) })).toMatchObject({ changed: true });
-    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c2', summary: summary('c2') })).toMatchObject({ changed: true });
-    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c1', summary: null })).toEqual({ changed: false });
+    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c1', summary: summary('c1'), ...held })).toMatchObject({ changed: true });
+    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c1', summary: summary('c1'), ...held })).toEqual({ changed: false });
+    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c1', summary: summary('c1', 5), ...held })).toMatchObject({ changed: true });
+    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c2', summary: summary('c2'), ...held })).toMatchObject({ changed: true });
+    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c1', summary: null, ...held })).toEqual({ changed: false });
     expect(dir.get('s', 'v1')?.invite.callId).toBe('c2');
-    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c2', summary: null })).toEqual({ changed: true, summary: null });
+    expect(dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c2', summary: null, ...held })).toEqual({ changed: true, summary: null });
     expect(dir.has('s', 'v1')).toBe(false);
   });
   it('forgets calls whose holder stopped announcing them', () => {
     let t = 0;
     const dir = new CallDirectory(() => t, 1000);
-    dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c1', summary: summary('c1') });
+    dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c1', summary: summary('c1'), ...held });
     t = 900;
     expect(dir.expire()).toEqual([]);
     t = 1500;
     expect(dir.expire().map((s) => s.invite.callId)).toEqual(['c1']);
     expect(dir.has('s', 'v1')).toBe(false);
+  });
+  it('drops the calls of a process that died at once, with their visitor locks', () => {
+    const dir = new CallDirectory(() => 0, 60_000);
+    const lock = { key: 'call-visitor:s:v1', value: 'x' };
+    dir.heard({ siteId: 's', visitorId: 'v1', callId: 'c1', summary: summary('c1'), holder: 'p1', lock });
+    dir.heard({ siteId: 's', visitorId: 'v2', callId: 'c2', summary: { ...summary('c2'), visitorId: 'v2' }, holder: 'p2', lock: null });
+    expect(dir.dropHolders(['p3'])).toEqual([]);
+    expect(dir.dropHolders(['p1'])).toEqual([{ summary: summary('c1'), lock }]);
+    expect(dir.has('s', 'v1')).toBe(false);
+    expect(dir.has('s', 'v2')).toBe(true);
   });
 });

@@ -7,12 +7,13 @@ import { Server, type Socket } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { AckFn } from '../../server/protocol';
 import { on } from '../../server/transport/handler';
 import { EventRouter, SocketBuckets } from '../../server/transport/event-router';
 
 interface Events {
-  'note:add': (p: { text: string }, ack?: (res: unknown) => void) => void;
-  'extra:ping': (p: { n: number }, ack?: (res: unknown) => void) => void;
+  'note:add': (p: { text: string }, ack?: AckFn) => void;
+  'extra:ping': (p: { n: number }, ack?: AckFn<{ n: number }>) => void;
 }
 type S = Socket<Events, Record<string, never>, Record<string, never>, { name: string }>;
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
   }, { limiter: (socket) => buckets.take(socket) });
   router.wireOnFirst('extra:', (socket) => {
     wiredFor.push(socket.data.name);
-    on(socket, 'extra:ping', z.object({ n: z.number() }), (p) => ({ n: p.n + 1 }) as Record<string, never>);
+    on(socket, 'extra:ping', z.object({ n: z.number() }), (p) => ({ n: p.n + 1 }));
   });
   router.onDisconnect((socket, reason) => gone.push(`${socket.data.name}:${reason}`));
   server.on('connection', (socket: S) => {
