@@ -42,21 +42,27 @@ export class MembershipView {
 }
 
 /**
- * The sparkline across processes: each process writes its own count per site and time slot, and
- * a point is the sum over processes. Slots are aligned on the wall clock so processes agree.
+ * The sparkline across processes: in each time slot every process adds the visitors it holds to
+ * one set per site, and the point is the size of that set (a visitor with tabs on two processes
+ * counts once). Slots are aligned on the wall clock so processes agree.
  */
 export function slotOf(at: number, everyMs: number): number {
   return Math.floor(at / everyMs) * everyMs;
 }
 
-/** Sums per-process counts (`<slot>:<uid>` -> count) into points, a zero for every slot nobody wrote between the first and the last. */
-export function sumSamples(fields: Record<string, string>, everyMs: number, from: number, to: number): { at: number; count: number }[] {
+/**
+ * The points of a sparkline from its stored counts (`<slot>` -> distinct visitors online in that
+ * slot, every process's tabs together), a zero for every slot nobody wrote between the first and
+ * the last; anything else in the hash is ignored.
+ */
+export function pointsOf(fields: Record<string, string>, everyMs: number, from: number, to: number): { at: number; count: number }[] {
   const bySlot = new Map<number, number>();
   for (const [field, value] of Object.entries(fields)) {
-    const at = Number(field.slice(0, field.indexOf(':')));
+    if (!/^\d+$/.test(field)) continue;
+    const at = Number(field);
     const count = Number(value);
-    if (!Number.isFinite(at) || !Number.isFinite(count) || at < from || at > to) continue;
-    bySlot.set(at, (bySlot.get(at) ?? 0) + count);
+    if (!Number.isFinite(count) || at < from || at > to) continue;
+    bySlot.set(at, count);
   }
   if (bySlot.size === 0) return [];
   const first = Math.min(...bySlot.keys());

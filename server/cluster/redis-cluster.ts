@@ -17,7 +17,7 @@ import type { PresenceEngine, VisitorRef } from '../presence/engine';
 import type { LiveVisitor, PresencePoint, ResyncReason } from '../protocol';
 import type { AgentNamespace, PorchlightIo } from '../transport/io';
 import { visitorKey, type Cluster, type ClusterLocks } from './cluster';
-import { MembershipView, slotOf, sumSamples, type NodeBeat } from './membership';
+import { MembershipView, pointsOf, slotOf, type NodeBeat } from './membership';
 
 /** Deletes or extends a lock only if it still holds our value (another holder's lock is left alone). */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -40,6 +40,17 @@ for _, id in ipairs(redis.call('smembers', KEYS[2])) do
   end
 end
 return out`;
+
+/** A slot's point: the larger of the stored one and its visitor set's size now; returns it. */
+const SETTLE_POINT = `
+local n = redis.call('scard', KEYS[1])
+local old = tonumber(redis.call('hget', KEYS[2], ARGV[1]) or '0')
+if n > old then
+  redis.call('hset', KEYS[2], ARGV[1], n)
+  redis.call('pexpire', KEYS[2], ARGV[2])
+  return n
+end
+return old`;
 
 const SPARK_KEEP_MS = 31 * 60_000;
 
@@ -160,26 +171,41 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
   const beater = setInterval(() => void beat(), heartbeatMs);
   beater.unref();
 
-  // The sparkline: at each slot every process writes its counts; a little later each process
-  // reads the sums for the sites its own dashboards watch and sends them the point.
+  // The sparkline: at each slot every process adds the visitors it holds to the slot's set per
+  // site; a little later each process stores the set's size as the slot's point (a visitor with
+  // tabs on two processes counts once) and sends it to the dashboards watching here.
   const every = o.sampleEveryMs;
   const keptMs = Math.min(SPARK_KEEP_MS, every * o.samplesKept);
   const PUSH_AFTER_MS = Math.min(2_000, every / 2);
-  const writeCounts = async (slot: number) => {
-    if (!linkUp()) return;
+  const slotSetKey = (siteId: string, slot: number) => `${PREFIX}spark-set:${siteId}:${slot}`;
+  const writeCounts = async (slot: number): Promise<string[]> => {
+    if (!linkUp()) return [];
     const multi = pub.multi();
-    for (const { siteId, count } of o.presence.counts()) {
-      multi.hSet(sparkKey(siteId), `${slot}:${uid}`, String(count));
-      multi.pExpire(sparkKey(siteId), keptMs + every);
+    const sites: string[] = [];
+    for (const { siteId, visitorIds } of o.presence.onlineIds()) {
+      sites.push(siteId);
+      // In parts, so one command never carries a huge site's whole list.
+      for (let i = 0; i < visitorIds.length; i += 1000) multi.sAdd(slotSetKey(siteId, slot), visitorIds.slice(i, i + 1000));
+      multi.pExpire(slotSetKey(siteId, slot), 3 * every);
+    }
+    if (sites.length > 0) await multi.exec();
+    return sites;
+  };
+  /** Stores the slot's point for these sites: the larger of what is stored and the set's size now (a late writer only adds). */
+  const settlePoints = async (sites: readonly string[], slot: number) => {
+    if (!linkUp() || sites.length === 0) return;
+    const multi = pub.multi();
+    for (const siteId of sites) {
+      multi.eval(SETTLE_POINT, { keys: [slotSetKey(siteId, slot), sparkKey(siteId)], arguments: [String(slot), String(keptMs + every)] });
     }
     await multi.exec();
   };
   const readPoints = async (siteId: string, to: number): Promise<PresencePoint[]> => {
     const fields = await pub.hGetAll(sparkKey(siteId));
     const from = to - keptMs;
-    const stale = Object.keys(fields).filter((f) => Number(f.slice(0, f.indexOf(':'))) < from);
+    const stale = Object.keys(fields).filter((f) => !/^\d+$/.test(f) || Number(f) < from);
     if (stale.length > 0) await pub.hDel(sparkKey(siteId), stale);
-    return sumSamples(fields, every, from, to);
+    return pointsOf(fields, every, from, to);
   };
   const watchedSites = (): string[] => {
     const out: string[] = [];
@@ -189,9 +215,8 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
   const pushPoints = async (slot: number) => {
     if (!linkUp()) return;
     for (const siteId of watchedSites()) {
-      const fields = await pub.hGetAll(sparkKey(siteId));
-      const [point] = sumSamples(fields, every, slot, slot);
-      o.agents.local.to(`site:${siteId}`).emit('presence:point', { siteId, point: point ?? { at: slot, count: 0 } });
+      const stored = await pub.hGet(sparkKey(siteId), String(slot));
+      o.agents.local.to(`site:${siteId}`).emit('presence:point', { siteId, point: { at: slot, count: stored ? Number(stored) : 0 } });
     }
   };
   let sampler: ReturnType<typeof setTimeout> | null = null;
@@ -200,7 +225,12 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
     sampler = setTimeout(() => {
       const slot = slotOf(o.now(), every);
       writeCounts(slot)
-        .then(() => new Promise((r) => setTimeout(r, PUSH_AFTER_MS).unref()))
+        .then(async (sites) => {
+          // Every process has added its visitors half-way through; the points are settled before they are pushed.
+          await new Promise((r) => setTimeout(r, PUSH_AFTER_MS / 2).unref());
+          await settlePoints(sites, slot);
+          await new Promise((r) => setTimeout(r, PUSH_AFTER_MS / 2).unref());
+        })
         .then(() => pushPoints(slot))
         .catch((err: unknown) => o.log('cluster sparkline sample failed', err));
       scheduleSample();

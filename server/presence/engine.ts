@@ -342,6 +342,13 @@ export class PresenceEngine {
     return out;
   }
 
+  /** The visitors online here, per site (the cluster's sparkline counts them once across processes). */
+  onlineIds(): { siteId: string; visitorIds: string[] }[] {
+    const out: { siteId: string; visitorIds: string[] }[] = [];
+    for (const [siteId, site] of this.sites) if (site.visitors.size > 0) out.push({ siteId, visitorIds: [...site.visitors.keys()] });
+    return out;
+  }
+
   /** Everything that changed since the last drain, one diff per site that changed. */
   drain(windowMs = 0): PresenceDiff[] {
     const at = this.opts.now();

@@ -150,7 +150,7 @@ describe.skipIf(!ready)('cluster faults (real processes, private Redis)', () => 
     await until('a page change after the outage reaches the other process', 3000, () => tableB.state().visitors.get(v4.id)?.page.url === 'https://shop.example/after');
   }, 90_000);
 
-  it('a visitor with a tab on each of two processes stays listed until the last tab closes; the online count sums the processes', async () => {
+  it('a visitor with a tab on each of two processes stays listed until the last tab closes; the online count sums the processes, counting them once', async () => {
     const [a, b] = await cluster(2);
     const { owner, site } = await siteFor(a!.url, 'Tabs Shop');
     const tab1 = handshake();
@@ -162,6 +162,12 @@ describe.skipIf(!ready)('cluster faults (real processes, private Redis)', () => 
     const tableB = await dashboard(b!.url, owner.cookie, site.id);
     const everyone = [tab1.visitorId, ...others.map((o) => o.id)];
     await until('both dashboards list the 3 visitors', 5000, () => same(tableA.ids(), everyone) && same(tableB.ids(), everyone));
+
+    // While both tabs are open the visitor is counted once in the sparkline: 3 visitors, not 4.
+    const sampled = (t: LiveTable) => t.state().history.at(-1);
+    const firstAt = Math.max(sampled(tableA)?.at ?? 0, sampled(tableB)?.at ?? 0);
+    await until('a sample taken with both tabs open reaches both dashboards', 25_000, () => [tableA, tableB].every((t) => (sampled(t)?.at ?? 0) > firstAt), 200);
+    expect([tableA, tableB].map((t) => sampled(t)?.count)).toEqual([3, 3]);
 
     t1.socket.disconnect(); // the tab on A closes; the one on B is still open
     await new Promise((r) => setTimeout(r, 2500)); // well past the 400 ms grace

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CallDirectory } from '../../server/cluster/call-directory';
 import type { CallSummary } from '../../server/calls/call-ops';
-import { MembershipView, slotOf, sumSamples } from '../../server/cluster/membership';
+import { MembershipView, pointsOf, slotOf } from '../../server/cluster/membership';
 import { mergeSnapshots } from '../../server/cluster/merge';
 import { PresenceEngine, type TabConnect } from '../../server/presence/engine';
 import type { LiveVisitor } from '../../server/protocol';
@@ -26,11 +26,12 @@ describe('membership view', () => {
 });
 
 describe('sparkline across processes', () => {
-  it('sums each process’s count per slot and fills slots nobody wrote with zero', () => {
+  it('reads the count of each slot and fills slots nobody wrote with zero', () => {
     const every = 10_000;
     expect(slotOf(123_456, every)).toBe(120_000);
-    const fields = { '100000:a': '2', '100000:b': '1', '110000:a': '3', '130000:b': '4', '90000:a': '9', 'junk': 'x' };
-    expect(sumSamples(fields, every, 100_000, 130_000)).toEqual([
+    // '<slot>:<uid>' is the per-process format of earlier versions, left to expire.
+    const fields = { '100000': '3', '110000': '3', '130000': '4', '90000': '9', '120000:a': '7', 'junk': 'x' };
+    expect(pointsOf(fields, every, 100_000, 130_000)).toEqual([
       { at: 100_000, count: 3 },
       { at: 110_000, count: 3 },
       { at: 120_000, count: 0 },
