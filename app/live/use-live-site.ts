@@ -10,6 +10,8 @@ import { initialLiveState, liveReducer } from './live-store';
 
 const ACK_TIMEOUT_MS = 10_000;
 const RETRY_WATCH_MS = 3_000;
+/** Dashboards spread their fresh snapshots after a resync over this long. */
+const RESYNC_SPREAD_MS = 1_000;
 /** Diffs are applied in small batches: one state update per burst instead of one per message. */
 const BATCH_MS = 60;
 
@@ -84,11 +86,15 @@ export function useLiveSite(siteId: string) {
     const onPoint = (p: { siteId: string; point: PresencePoint }) => dispatch({ type: 'point', siteId: p.siteId, point: p.point });
     // A server process died or came back, or Redis did: what the table shows may be wrong, and
     // only a fresh snapshot (gathered from the processes alive now) puts it right.
+    // Every dashboard hears it at the same moment: each asks after its own short random delay,
+    // so a cluster with many dashboards is not asked for every snapshot at once.
     const onResync = () => {
       if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = null;
       dispatch({ type: 'resync' });
-      watch();
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        watch();
+      }, Math.random() * RESYNC_SPREAD_MS);
     };
     const onAttention = (p: VisitorAttention & { siteId: string }) => {
       if (p.siteId === siteId) setAttention((m) => applyAttention(m, p, userId));

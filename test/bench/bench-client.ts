@@ -30,6 +30,11 @@ interface VisitorInit {
   localAddresses: string[];
   concurrency: number;
   connectTimeoutMs: number;
+  /**
+   * Cluster benchmark only: visitors reconnect by themselves with the snippet's backoff, except
+   * every `closingEvery`-th one (a tab that closes with its process). Unset: no reconnection.
+   */
+  reconnect?: { delayMs: number; delayMaxMs: number; closingEvery: number };
 }
 
 function visitorRole(): void {
@@ -38,6 +43,8 @@ function visitorRole(): void {
   const disconnects = new Map<string, number>();
   const ackErrors = new Map<string, number>();
   let acksOk = 0;
+  /** Per connected socket: its visitor id, whether it reconnects, and when it last (re)connected. */
+  const meta = new Map<Socket, { id: string; reconnects: boolean; connectedAt: number; disconnectedAt: number; attempts: number; lastError: string }>();
 
   const handshake = (i: number): VisitorHandshake => {
     const tag = `g${init?.generator}i${i}x${randomBytes(4).toString('hex')}`;
@@ -60,19 +67,30 @@ function visitorRole(): void {
   const connectOne = (i: number): Promise<Socket | string> => {
     const o = init as VisitorInit;
     const localAddress = o.localAddresses[i % o.localAddresses.length] as string;
+    const auth = handshake(i);
+    const reconnects = !!o.reconnect && i % o.reconnect.closingEvery !== 0;
     const s = io(`${o.url}/visitor`, {
       transports: ['websocket'],
       query: o.key ? { k: o.key } : {},
-      auth: handshake(i) as unknown as Record<string, unknown>,
+      auth: auth as unknown as Record<string, unknown>,
       extraHeaders: { origin: o.origin, 'user-agent': CHROME_UA },
       localAddress,
-      reconnection: false,
+      reconnection: reconnects,
+      ...(reconnects && o.reconnect ? { reconnectionDelay: o.reconnect.delayMs, reconnectionDelayMax: o.reconnect.delayMaxMs, randomizationFactor: 0.5 } : {}),
       forceNew: true,
       timeout: o.connectTimeoutMs,
     } as Parameters<typeof io>[1]);
     return new Promise((resolve) => {
       s.once('connect', () => {
         s.on('disconnect', (reason) => disconnects.set(reason, (disconnects.get(reason) ?? 0) + 1));
+        if (o.reconnect) {
+          const m = { id: auth.visitorId, reconnects, connectedAt: wall(), disconnectedAt: 0, attempts: 0, lastError: '' };
+          meta.set(s, m);
+          s.on('connect', () => (m.connectedAt = wall())); // a reconnection
+          s.on('disconnect', () => (m.disconnectedAt = wall()));
+          s.io.on('reconnect_attempt', () => m.attempts++);
+          s.on('connect_error', (err) => (m.lastError = err.message));
+        }
         resolve(s);
       });
       s.once('connect_error', (err) => {
@@ -177,6 +195,8 @@ function visitorRole(): void {
       memory: process.memoryUsage().rss,
     }),
     'lag-reset': () => lag.reset(),
+    /** Cluster benchmark (reconnect set): every visitor's id, whether it reconnects, its state now. */
+    ids: () => [...meta].map(([s, m]) => ({ id: m.id, reconnects: m.reconnects, connected: s.connected, connectedAt: m.connectedAt, disconnectedAt: m.disconnectedAt, attempts: m.attempts, lastError: m.lastError })),
     shutdown: () => setImmediate(() => process.exit(0)),
   });
 }
