@@ -4,10 +4,13 @@
 // seen()/refused(), which only touch memory; flush() writes what changed in one batch every few
 // seconds, so the database sees at most one write per site a minute for "seen", however many
 // pages are viewed, and one upsert per (site, origin) per flush for refusals. Each process writes
-// its own observations; the database is where they meet.
+// its own observations; the database is where they meet. While the database cannot be reached,
+// what could not be written stays pending (merged with newer observations) and goes out with a
+// later flush; a statement the database refuses is logged and dropped.
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../drizzle/db';
 import { refusedOrigin, site } from '../../drizzle/schema';
+import { isConnectionError } from '../history/writer';
 
 export interface InstallMonitorOptions {
   now: () => number;
@@ -77,7 +80,7 @@ export class InstallMonitor {
     await this.flush();
   }
 
-  /** Writes what is pending (one flush at a time). Failures are logged; those observations are lost. */
+  /** Writes what is pending (one flush at a time). Failures are logged; unreachable-database ones are kept for the next flush. */
   flush(): Promise<void> {
     if (!this.flushing) this.flushing = this.write().finally(() => (this.flushing = null));
     return this.flushing;
@@ -103,6 +106,8 @@ export class InstallMonitor {
         this.seenWritten.set(siteId, s);
       } catch (err) {
         this.o.log('install monitor: writing last seen failed', err);
+        // Unreachable: kept, unless a newer sighting is pending already.
+        if (isConnectionError(err) && !this.seenPending.has(siteId)) this.seenPending.set(siteId, s);
       }
     }
     if (refused.length === 0) return;
@@ -124,8 +129,20 @@ export class InstallMonitor {
         where ${inArray(sql`r.site_id`, siteIds)}
           and (select count(*) from ${refusedOrigin} n where n.site_id = r.site_id and n.last_seen_at > r.last_seen_at) >= ${this.o.keptPerSite}`);
     } catch (err) {
-      // A site deleted meanwhile fails the foreign key for the whole batch: not worth a retry.
       this.o.log('install monitor: writing refused origins failed', err);
+      // A site deleted meanwhile fails the foreign key for the whole batch: not worth a retry.
+      // An unreachable database is: the counts go back, merged with what came meanwhile.
+      if (isConnectionError(err)) for (const r of refused) this.putBack(r);
     }
+  }
+
+  private putBack(r: Refusal): void {
+    const k = `${r.siteId}\n${r.origin}`;
+    const now = this.refusedPending.get(k);
+    if (now) {
+      now.count += r.count;
+      now.first = Math.min(now.first, r.first);
+    } else if (this.refusedPending.size < this.o.maxPending) this.refusedPending.set(k, r);
+    else this.dropped += r.count;
   }
 }
