@@ -112,6 +112,9 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: VisitorDeps)
       if (!isOriginAllowed(socket.handshake.headers.origin, access.allowedOrigins)) return next(new Error('forbidden'));
       const hs = VisitorHandshakeSchema.safeParse(socket.handshake.auth);
       if (!hs.success) return next(new Error('bad_request'));
+      // Read once: its parsed copy goes into presence, and socket.io would keep the raw one
+      // (page, referrer, utm) beside it for the socket's whole life.
+      socket.handshake.auth = {};
       // Before anything is issued or stored: a refused connection leaves no trace but a count.
       if (deps.abuse) {
         const address = addressKey(clientIp(socket.conn.remoteAddress, socket.handshake.headers['x-forwarded-for'], deps.trustedProxies));
