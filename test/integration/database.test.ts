@@ -66,7 +66,8 @@ describe('PGlite folder held by another process', () => {
     } finally {
       await after.close();
     }
-  });
+    // Two PGlite start-ups (a child process and this one) and migrations: slow on a busy machine.
+  }, 120_000);
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL connections dropping', () => {
