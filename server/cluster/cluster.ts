@@ -19,8 +19,11 @@ export interface Cluster {
   readonly shared: boolean;
   /** This process among the others (what 'cluster:processes-left' names). */
   readonly processId: string;
-  /** The visitors of a site that the other live processes hold (none alone, or while they cannot be asked). */
-  remoteSnapshot(siteId: string): Promise<LiveVisitor[]>;
+  /**
+   * The visitors of a site that the other live processes hold (none alone, or while they cannot
+   * be asked); `complete` is false when a process did not answer in time.
+   */
+  remoteSnapshot(siteId: string): Promise<{ visitors: LiveVisitor[]; complete: boolean }>;
   /**
    * Of these visitors (their last tab here closed), the ones with a tab still open on another
    * process, keyed by visitorKey(); the holders send their copy of the row out again.

@@ -248,16 +248,16 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
   return {
     shared: true,
     processId: uid,
-    remoteSnapshot: async (siteId: string): Promise<LiveVisitor[]> => {
+    remoteSnapshot: async (siteId: string) => {
       // While Redis is away the others cannot be asked (a request would wait for the link): this
       // process's own visitors only, and a resync follows the reconnection.
-      if (!linkUp()) return [];
+      if (!linkUp()) return { visitors: [], complete: true };
       try {
-        return (await o.agents.serverSideEmitWithAck('presence:snapshot', siteId)).flat();
+        return { visitors: (await o.agents.serverSideEmitWithAck('presence:snapshot', siteId)).flat(), complete: true };
       } catch (err) {
         // A process that did not answer in time: the answers that did come still count.
         o.log('remote snapshot incomplete', err);
-        return ((err as { responses?: LiveVisitor[][] }).responses ?? []).flat();
+        return { visitors: ((err as { responses?: LiveVisitor[][] }).responses ?? []).flat(), complete: false };
       }
     },
     heldElsewhere: async (refs) => {

@@ -7,7 +7,7 @@ export function singleProcess(presence: PresenceEngine): Cluster {
   return {
     shared: false,
     processId: 'local',
-    remoteSnapshot: async () => [],
+    remoteSnapshot: async () => ({ visitors: [], complete: true }),
     heldElsewhere: async () => new Set<string>(),
     history: async (siteId) => presence.history(siteId),
     ping: null,

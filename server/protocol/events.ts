@@ -10,7 +10,8 @@ import type { AttentionDoing, LiveCall, LiveVisitor, PageRef, PresenceDiff, Pres
 import type { WidgetLook } from './widget';
 
 /** Why dashboards are asked to take a fresh snapshot. */
-export type ResyncReason = 'process-left' | 'process-joined' | 'reconnected';
+/** Why a dashboard takes a fresh snapshot; 'incomplete': a process did not answer for the last one in time. */
+export type ResyncReason = 'process-left' | 'process-joined' | 'reconnected' | 'incomplete';
 
 export const NAMESPACES = { visitor: '/visitor', agent: '/agent' } as const;
 

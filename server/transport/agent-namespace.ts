@@ -18,6 +18,9 @@ import { ClientError, on, tokenBucket } from './handler';
 import type { AgentNamespace, AgentSocket } from './io';
 import { AgentHandshakeSchema, SiteRefSchema, VisitorRefSchema } from './schemas';
 
+/** How soon a dashboard whose snapshot missed a slow process is asked to take another. */
+const INCOMPLETE_RETRY_MS = 2_000;
+
 export interface AgentDeps {
   auth: Auth;
   db: Db;
@@ -98,7 +101,10 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AgentDeps): void
       const at = Date.now();
       const local = deps.presence.snapshot(siteId);
       const [remote, history, attention] = await Promise.all([deps.cluster.remoteSnapshot(siteId), deps.cluster.history(siteId), deps.attention(socket.data.workspaceId ?? '', siteId)]);
-      return { visitors: mergeSnapshots(local, remote), history, at, attention };
+      // A process too busy to answer in time: this snapshot lacks its visitors, so the dashboard
+      // is asked to take another one shortly (it keeps what it has meanwhile).
+      if (!remote.complete) setTimeout(() => socket.connected && socket.emit('presence:resync', { reason: 'incomplete' }), INCOMPLETE_RETRY_MS).unref();
+      return { visitors: mergeSnapshots(local, remote.visitors), history, at, attention };
     }, opts);
     on(socket, 'site:unwatch', SiteRefSchema, async ({ siteId }) => {
       await socket.leave(siteRoom(siteId));

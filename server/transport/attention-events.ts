@@ -29,8 +29,19 @@ export function createAttentionTransport(d: AttentionDeps) {
     );
   };
 
-  /** For the site:watch snapshot: who is on which of the site's visitors, on every process. */
-  const snapshot = async (workspaceId: string, siteId: string): Promise<VisitorAttention[]> => attentionBySite(await tabsOf(workspaceId), siteId);
+  /**
+   * For the site:watch snapshot: who is on which of the site's visitors, on every process. The
+   * faces are a courtesy: when a process does not answer in time (busy, or just died), the table
+   * still opens, without them until the next focus change or snapshot.
+   */
+  const snapshot = async (workspaceId: string, siteId: string): Promise<VisitorAttention[]> => {
+    try {
+      return attentionBySite(await tabsOf(workspaceId), siteId);
+    } catch (err) {
+      d.log('attention snapshot incomplete: the table opens without colleagues\' faces', err);
+      return [];
+    }
+  };
 
   const onAgentConnection = (socket: AgentSocket): void => {
     const { userId, workspaceId } = socket.data;

@@ -109,7 +109,8 @@ async function watch(b: Board): Promise<void> {
       check(b);
       return;
     } catch (err) {
-      if (String(err).includes('refused')) throw err;
+      // Refused (a process too busy to answer, or stopping) or timed out: retried, as the dashboard does.
+      console.error(`[bench cluster dashboards] ${b.label}: ${String(err)}; retrying`);
       await sleep(1000);
     }
   }
