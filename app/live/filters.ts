@@ -198,32 +198,48 @@ function haystackOf(v: LiveVisitor): string {
   return h;
 }
 
+/**
+ * A view's filters as one test per visitor. The view is normalised once here (trimmed,
+ * lower-cased, search split into words), not once per visitor. `now` is server time (for time
+ * on site). With `ignorePage`, the "page contains" filter is left out (the top pages card).
+ */
+export function compileFilter(view: ViewState, now: number, ignorePage = false): (v: LiveVisitor) => boolean {
+  const { status, source, country, device, visitor, identified, call, chat, pagesOver } = view;
+  const page = ignorePage ? '' : view.page.trim().toLowerCase();
+  const minTime = view.timeOver === null ? null : view.timeOver * 60_000;
+  const words = view.q.trim().toLowerCase().split(/\s+/).filter((w) => w !== '');
+  return (v) => {
+    if (status && v.status !== status) return false;
+    if (page && !v.page.path.toLowerCase().includes(page) && !v.page.title.toLowerCase().includes(page)) return false;
+    if (source && v.source.toLowerCase() !== source) return false;
+    if (country) {
+      if (country === UNKNOWN_COUNTRY ? v.country !== null : v.country?.toUpperCase() !== country) return false;
+    }
+    if (device && v.device.type !== device) return false;
+    if (visitor === 'new' && v.visitCount > 1) return false;
+    if (visitor === 'returning' && v.visitCount <= 1) return false;
+    if (identified === 'yes' && !isIdentified(v)) return false;
+    if (identified === 'no' && isIdentified(v)) return false;
+    if (call === 'in-call' && !v.call) return false;
+    if (call === 'none' && v.call) return false;
+    if (chat && !chatMatches(v, chat)) return false;
+    if (minTime !== null && timeOnSite(v, now) <= minTime) return false;
+    if (pagesOver !== null && v.pagesViewed <= pagesOver) return false;
+    if (words.length > 0) {
+      const h = haystackOf(v);
+      for (const word of words) if (!h.includes(word)) return false;
+    }
+    return true;
+  };
+}
+
 /** Does the visitor pass every filter of the view? `now` is server time (for time on site). */
 export function matches(v: LiveVisitor, view: ViewState, now: number): boolean {
-  if (view.status && v.status !== view.status) return false;
-  const page = view.page.trim().toLowerCase();
-  if (page && !v.page.path.toLowerCase().includes(page) && !v.page.title.toLowerCase().includes(page)) return false;
-  if (view.source && v.source.toLowerCase() !== view.source) return false;
-  if (view.country) {
-    if (view.country === UNKNOWN_COUNTRY ? v.country !== null : v.country?.toUpperCase() !== view.country) return false;
-  }
-  if (view.device && v.device.type !== view.device) return false;
-  if (view.visitor === 'new' && v.visitCount > 1) return false;
-  if (view.visitor === 'returning' && v.visitCount <= 1) return false;
-  if (view.identified === 'yes' && !isIdentified(v)) return false;
-  if (view.identified === 'no' && isIdentified(v)) return false;
-  if (view.call === 'in-call' && !v.call) return false;
-  if (view.call === 'none' && v.call) return false;
-  if (view.chat && !chatMatches(v, view.chat)) return false;
-  if (view.timeOver !== null && timeOnSite(v, now) <= view.timeOver * 60_000) return false;
-  if (view.pagesOver !== null && v.pagesViewed <= view.pagesOver) return false;
-  const q = view.q.trim().toLowerCase();
-  if (q) {
-    const h = haystackOf(v);
-    for (const word of q.split(/\s+/)) if (!h.includes(word)) return false;
-  }
-  return true;
+  return compileFilter(view, now)(v);
 }
+
+/** Does the view's result depend on the clock (so it must be recomputed as time passes)? */
+export const viewUsesClock = (view: ViewState): boolean => view.timeOver !== null;
 
 /** Does the visitor's conversation state pass the chat filter? */
 export function chatMatches(v: Pick<LiveVisitor, 'chat'>, f: ChatFilter): boolean {
@@ -242,7 +258,11 @@ const STATUS_RANK: Record<VisitorStatus, number> = { active: 0, idle: 1, hidden:
 
 type SortValue = number | string | null;
 
-function sortValue(v: LiveVisitor, key: SortKey, now: number): SortValue {
+/**
+ * The value a column sorts by. Time on site sorts as the visit's start, reversed (the longest
+ * visit started first): the same order at any clock, so the table need not re-sort every second.
+ */
+export function sortValue(v: LiveVisitor, key: SortKey): SortValue {
   switch (key) {
     case 'status':
       return STATUS_RANK[v.status];
@@ -251,7 +271,7 @@ function sortValue(v: LiveVisitor, key: SortKey, now: number): SortValue {
     case 'pages':
       return v.pagesViewed;
     case 'time':
-      return timeOnSite(v, now);
+      return -v.visitStartedAt;
     case 'source':
       return v.source.toLowerCase();
     case 'country':
@@ -265,90 +285,50 @@ function sortValue(v: LiveVisitor, key: SortKey, now: number): SortValue {
   }
 }
 
+// String#localeCompare's order (the default locale), without building a collator per call.
+const collator = new Intl.Collator();
+
+export interface Keyed {
+  v: LiveVisitor;
+  k: SortValue;
+}
+
+export function compareKeyed(a: Keyed, b: Keyed, sign: number): number {
+  const x = a.k;
+  const y = b.k;
+  if (x !== y) {
+    if (x === null) return 1;
+    if (y === null) return -1;
+    if (typeof x === 'number' && typeof y === 'number') return (x - y) * sign;
+    const c = collator.compare(String(x), String(y));
+    if (c !== 0) return c * sign;
+  }
+  const s = a.v.visitStartedAt - b.v.visitStartedAt;
+  if (s !== 0) return s;
+  return a.v.id < b.v.id ? -1 : a.v.id > b.v.id ? 1 : 0;
+}
+
 /**
- * A comparator for a column. Missing values (unknown country, anonymous visitor) go last in
+ * Sorts rows by a column, in place, and returns them. Each row's sort value is computed once
+ * (not twice per comparison). Missing values (unknown country, anonymous visitor) go last in
  * both directions; ties fall back to the longest time on site, then the id, so order is total.
  */
-export function comparator(key: SortKey, dir: SortDir, now: number): (a: LiveVisitor, b: LiveVisitor) => number {
+export function sortRows(rows: LiveVisitor[], key: SortKey, dir: SortDir): LiveVisitor[] {
   const sign = dir === 'asc' ? 1 : -1;
-  return (a, b) => {
-    const x = sortValue(a, key, now);
-    const y = sortValue(b, key, now);
-    if (x !== y) {
-      if (x === null) return 1;
-      if (y === null) return -1;
-      if (typeof x === 'number' && typeof y === 'number') return (x - y) * sign;
-      const c = String(x).localeCompare(String(y));
-      if (c !== 0) return c * sign;
-    }
-    if (a.visitStartedAt !== b.visitStartedAt) return a.visitStartedAt - b.visitStartedAt;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  };
+  const keyed: Keyed[] = new Array<Keyed>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i] as LiveVisitor;
+    keyed[i] = { v, k: sortValue(v, key) };
+  }
+  keyed.sort((a, b) => compareKeyed(a, b, sign));
+  for (let i = 0; i < keyed.length; i++) rows[i] = (keyed[i] as Keyed).v;
+  return rows;
 }
 
 /** Filter then sort: the rows the table shows, in order. Does not modify its input. */
-export function applyView(visitors: readonly LiveVisitor[], view: ViewState, now: number): LiveVisitor[] {
-  return visitors.filter((v) => matches(v, view, now)).sort(comparator(view.sort, view.dir, now));
-}
-
-/**
- * Rows must not jump while someone reads them: keep the rows of the previous order where they
- * were (dropping those no longer listed) and append the new rows after them, in sorted order.
- */
-export function stableOrder(previousIds: readonly string[], sorted: readonly LiveVisitor[]): LiveVisitor[] {
-  const byId = new Map(sorted.map((v) => [v.id, v] as const));
+export function applyView(visitors: Iterable<LiveVisitor>, view: ViewState, now: number): LiveVisitor[] {
+  const test = compileFilter(view, now);
   const out: LiveVisitor[] = [];
-  const kept = new Set<string>();
-  for (const id of previousIds) {
-    const v = byId.get(id);
-    if (v && !kept.has(id)) {
-      out.push(v);
-      kept.add(id);
-    }
-  }
-  for (const v of sorted) if (!kept.has(v.id)) out.push(v);
-  return out;
-}
-
-/** "/pricing?ref=nav#plans" -> "/pricing" (the server already reduced the URL to its path). */
-function pathOnly(path: string): string {
-  const cut = path.search(/[?#]/);
-  const p = cut === -1 ? path : path.slice(0, cut);
-  return p || '/';
-}
-
-export interface PageCount {
-  path: string;
-  count: number;
-}
-
-/** Visitors per current page (path without query/hash), most visited first: "12 on /pricing". */
-export function pageCounts(visitors: readonly LiveVisitor[], limit = 5): PageCount[] {
-  const counts = new Map<string, number>();
-  for (const v of visitors) {
-    const p = pathOnly(v.page.path);
-    counts.set(p, (counts.get(p) ?? 0) + 1);
-  }
-  return [...counts]
-    .map(([path, count]) => ({ path, count }))
-    .sort((a, b) => b.count - a.count || a.path.localeCompare(b.path))
-    .slice(0, limit);
-}
-
-/** Distinct values of a facet with counts, for filter menus (most common first). */
-export function facetCounts(visitors: readonly LiveVisitor[], facet: 'source' | 'country' | 'device'): { value: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const v of visitors) {
-    const key = facet === 'source' ? v.source.toLowerCase() : facet === 'country' ? (v.country?.toUpperCase() ?? UNKNOWN_COUNTRY) : v.device.type;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts]
-    .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-}
-
-export function statusCounts(visitors: readonly LiveVisitor[]): Record<VisitorStatus, number> {
-  const out: Record<VisitorStatus, number> = { active: 0, idle: 0, hidden: 0 };
-  for (const v of visitors) out[v.status] += 1;
-  return out;
+  for (const v of visitors) if (test(v)) out.push(v);
+  return sortRows(out, view.sort, view.dir);
 }

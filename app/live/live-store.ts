@@ -156,6 +156,22 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
   }
 }
 
+/** Updates wait this long after the agent's last keystroke before they are applied... */
+export const TYPING_QUIET_MS = 150;
+/** ...but never longer than this after the first of them arrived. */
+export const MAX_UPDATE_DELAY_MS = 600;
+
+/**
+ * How much longer buffered updates should wait before they are applied (0: now), so an update's
+ * render never competes with the agent's keystroke: until the typing pauses for TYPING_QUIET_MS,
+ * and at most MAX_UPDATE_DELAY_MS after the oldest buffered update arrived. Times in ms, one clock.
+ */
+export function flushDelay(now: number, lastKeyAt: number, bufferedSince: number): number {
+  const quiet = lastKeyAt + TYPING_QUIET_MS - now;
+  const limit = bufferedSince + MAX_UPDATE_DELAY_MS - now;
+  return Math.max(0, Math.min(quiet, limit));
+}
+
 /** All visitors online, in no particular order. */
 export function visitorList(state: Pick<LiveState, 'visitors'>): LiveVisitor[] {
   return [...state.visitors.values()];
@@ -176,10 +192,20 @@ export function sparklineSeries(
 }
 
 /** Is this row highlighted as new (or as having just changed page)? */
-export function highlightOf(state: LiveState, id: string, clientNow: number): 'new' | 'moved' | null {
-  const m = state.marks.get(id);
-  if (!m) return null;
-  if (m.arrivedAt !== undefined && clientNow - m.arrivedAt < HIGHLIGHT_MS) return 'new';
-  if (m.pageAt !== undefined && clientNow - m.pageAt < HIGHLIGHT_MS) return 'moved';
-  return null;
+export function highlightOf(state: Pick<LiveState, 'marks'>, id: string, clientNow: number): 'new' | 'moved' | null {
+  return rowHighlight(state.marks, id, clientNow).kind;
 }
+
+/**
+ * A row's highlight and the client time it started (0 when none): two plain values, so a row
+ * whose highlight did not change is not re-rendered.
+ */
+export function rowHighlight(marks: ReadonlyMap<string, RowMark>, id: string, clientNow: number): { kind: 'new' | 'moved' | null; since: number } {
+  const m = marks.get(id);
+  if (!m) return NO_HIGHLIGHT;
+  if (m.arrivedAt !== undefined && clientNow - m.arrivedAt < HIGHLIGHT_MS) return { kind: 'new', since: m.arrivedAt };
+  if (m.pageAt !== undefined && clientNow - m.pageAt < HIGHLIGHT_MS) return { kind: 'moved', since: m.pageAt };
+  return NO_HIGHLIGHT;
+}
+
+const NO_HIGHLIGHT = Object.freeze({ kind: null, since: 0 });

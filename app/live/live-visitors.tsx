@@ -1,32 +1,29 @@
 'use client';
 // The live visitors page: stats, filters, the virtualized table and the visitor panel.
 // The view (filters, search, sort) lives in the URL so it can be bookmarked and shared.
-import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { LiveVisitor, PresencePoint, VisitorStatus } from '../../server/protocol';
 import { ColumnChooser, useHiddenColumns } from './column-chooser';
 import { DetailPanel } from './detail-panel';
 import { EmptyInstall } from './empty-install';
 import { FilterBar } from './filter-bar';
-import {
-  activeFilterCount,
-  applyView,
-  clearFilters,
-  matches,
-  pageCounts,
-  serializeView,
-  stableOrder,
-  statusCounts,
-  toggleSort,
-  type SortKey,
-  type ViewState,
-} from './filters';
+import { activeFilterCount, clearFilters, serializeView, toggleSort, viewUsesClock, type SortKey, type ViewState } from './filters';
+import { liveView, stableOrder, type LiveView } from './live-view';
 import { STATUS_LABEL } from './format';
-import { highlightOf, sparklineSeries, visitorList, type Connection } from './live-store';
+import { sparklineSeries, type Connection } from './live-store';
 import { NOBODY } from './row-attention';
 import { Sparkline, sparkDomainStart } from './sparkline';
 import { useLiveSite, useNow } from './use-live-site';
-import type { Highlight } from './visitor-row';
 import { VisitorTable } from './visitor-table';
+
+/**
+ * The URL follows the view once the agent stops typing for this long: each history update goes
+ * through Next's router and costs tens of milliseconds, too much to spend between keystrokes.
+ */
+const URL_SYNC_MS = 1_000;
+
+/** Did the view change in a field the agent types into (the URL waits for a pause then)? */
+const typedChange = (a: ViewState, b: ViewState): boolean => a.q !== b.q || a.page !== b.page || a.timeOver !== b.timeOver || a.pagesOver !== b.pagesOver;
 
 interface Props {
   site: { id: string; name: string; allowedOrigins: string[] };
@@ -46,45 +43,58 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
     setInitial(initialView);
     setView(initialView);
   }
-  const deferredView = useDeferredValue(view);
 
-  // Keep the URL in step with the view without a navigation or a server round trip.
+  // Keep the URL in step with the view without a navigation or a server round trip: at once for
+  // a click (a menu, a sort, a card), once the agent stops typing for typed filters.
+  const urlView = useRef(view);
   useEffect(() => {
-    const qs = serializeView(view);
-    const next = `${window.location.pathname}${qs ? `?${qs}` : ''}`;
-    if (next !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, '', next);
+    const prev = urlView.current;
+    urlView.current = view;
+    const write = () => {
+      const qs = serializeView(view);
+      const next = `${window.location.pathname}${qs ? `?${qs}` : ''}`;
+      if (next !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, '', next);
+    };
+    if (!typedChange(prev, view)) return write();
+    const t = setTimeout(write, URL_SYNC_MS);
+    return () => clearTimeout(t);
   }, [view]);
 
+  // The rows and the top pages card: again when visitors change or the view does, not on the
+  // clock's tick (only a time filter follows the clock). An update re-tests only the visitors it
+  // changed (liveView starts from the last result, kept in a ref: any result is a valid start,
+  // committed or not); a new view is one pass over everyone, cheap enough to run with the
+  // keystroke that changed it, so the table answers at once.
   const visitors = state.visitors;
-  const all = useMemo(() => visitorList({ visitors }), [visitors]);
-  const sorted = useMemo(() => applyView(all, deferredView, now), [all, deferredView, now]);
+  const total = visitors.size;
+  const viewClock = viewUsesClock(view) ? now : 0;
+  const lastView = useRef<LiveView | null>(null);
+  const {
+    rows: sorted,
+    pages: topPages,
+    statuses: byStatus,
+  } = useMemo(() => {
+    const next = liveView(lastView.current, visitors, view, viewClock, 8);
+    lastView.current = next;
+    return next;
+  }, [visitors, view, viewClock]);
 
   // Rows never jump while the user reads (pointer over or focus in the table): existing rows
   // keep their place, new ones are appended. Changing the view re-sorts at once.
   const [reading, setReading] = useState(false);
-  const viewKey = serializeView(deferredView);
-  const baseline = useRef<{ key: string; ids: string[] } | null>(null);
+  const viewKey = serializeView(view);
+  const baseline = useRef<{ key: string; rows: LiveVisitor[] } | null>(null);
   const rows = useMemo(() => {
     const b = baseline.current;
-    return reading && b && b.key === viewKey ? stableOrder(b.ids, sorted) : sorted;
+    return reading && b && b.key === viewKey ? stableOrder(b.rows.map((r) => r.id), sorted) : sorted;
   }, [reading, sorted, viewKey]);
   useLayoutEffect(() => {
-    baseline.current = { key: viewKey, ids: rows.map((r) => r.id) };
+    baseline.current = { key: viewKey, rows };
   }, [rows, viewKey]);
-  const orderPaused = reading && rows.some((r, i) => sorted[i]?.id !== r.id);
+  const orderPaused = reading && rows !== sorted && rows.some((r, i) => sorted[i]?.id !== r.id);
 
-  // Page counts reflect every filter except the page filter itself (clicking one sets it).
-  const topPages = useMemo(() => {
-    const others = { ...deferredView, page: '' };
-    return pageCounts(
-      all.filter((v) => matches(v, others, now)),
-      8,
-    );
-  }, [all, deferredView, now]);
-  const byStatus = useMemo(() => statusCounts(all), [all]);
   // The sparkline redraws when the count or the samples change, and every few seconds.
   const { history, ready, clockOffset } = state;
-  const total = state.visitors.size;
   const sparkTick = Math.floor(clientNow / 5_000);
   const series = useMemo(
     () => sparklineSeries({ history, ready, clockOffset, visitors: { size: total } }, sparkTick * 5_000),
@@ -110,17 +120,9 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
   }, [selectedId]);
 
   const onSort = useCallback((key: SortKey) => setView((v) => toggleSort(v, key)), []);
-  const highlight = useCallback(
-    (id: string): { kind: Highlight; since: number } => {
-      const kind = highlightOf(state, id, clientNow);
-      const m = state.marks.get(id);
-      return { kind, since: kind === 'new' ? (m?.arrivedAt ?? 0) : kind === 'moved' ? (m?.pageAt ?? 0) : 0 };
-    },
-    [state, clientNow],
-  );
 
   const filtersOn = activeFilterCount(view);
-  const empty = state.ready && all.length === 0;
+  const empty = state.ready && total === 0;
 
   return (
     <div className="live" data-testid="live-page">
@@ -139,7 +141,7 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
           </div>
           <div className="stat-row">
             <span className="stat-value" data-testid="online-total">
-              {state.ready ? all.length.toLocaleString('en') : '–'}
+              {state.ready ? total.toLocaleString('en') : '–'}
             </span>
             <Sparkline points={series} now={sparkTick * 5_000 + clockOffset} />
           </div>
@@ -211,14 +213,14 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
         <EmptyInstall siteName={site.name} snippet={snippet} installHref={`/sites/${site.id}/install`} origins={site.allowedOrigins} />
       ) : (
         <>
-          <FilterBar view={view} onChange={setView} visitors={all}>
+          <FilterBar view={view} onChange={setView} visitors={visitors}>
             {orderPaused && (
               <span className="paused" title="Rows keep their place while your pointer or focus is in the table. They re-sort when you move away.">
                 Order paused while you read
               </span>
             )}
             <span className="shown-count">
-              <strong data-testid="visitor-count">{`${rows.length} of ${all.length}`}</strong>{' '}
+              <strong data-testid="visitor-count">{`${rows.length} of ${total}`}</strong>{' '}
               visitors shown
             </span>
             <ColumnChooser hidden={hiddenColumns} onChange={setHiddenColumns} />
@@ -235,7 +237,7 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
               <div className="table-empty" data-testid="no-matches">
                 <h2>No visitors match {filtersOn === 1 ? 'this filter' : 'these filters'}</h2>
                 <p>
-                  {all.length.toLocaleString('en')} visitor{all.length === 1 ? ' is' : 's are'} online. Widen the filters to see more.
+                  {total.toLocaleString('en')} visitor{total === 1 ? ' is' : 's are'} online. Widen the filters to see more.
                 </p>
                 <button type="button" className="btn" onClick={() => setView((v) => clearFilters(v))}>
                   Clear filters
@@ -246,16 +248,17 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
                 siteId={site.id}
                 rows={rows}
                 now={now}
-                view={deferredView}
+                view={view}
                 onSort={onSort}
                 onOpen={open}
                 selectedId={selectedId}
-                highlight={highlight}
+                marks={state.marks}
+                clientNow={clientNow}
                 attention={attention}
                 hidden={hiddenColumns}
                 stale={state.connection !== 'live'}
                 onReadingChange={setReading}
-                totalCount={all.length}
+                totalCount={total}
               />
             )}
           </section>

@@ -1,8 +1,8 @@
 'use client';
 // The cells of the live visitors table, one component per column (react-table renders each as a
 // component with its CellContext). Every visitor-supplied string is rendered as React text.
-import type { CellContext, Table } from '@tanstack/react-table';
-import { useContext, type ReactNode } from 'react';
+import type { Table } from '@tanstack/react-table';
+import { createContext, useContext, type ReactNode } from 'react';
 import type { LiveVisitor } from '../../server/protocol';
 import { RowCallButton, visitorLabel } from '../call/call-buttons';
 import { RowChatButton } from '../chat/chat-buttons';
@@ -14,11 +14,25 @@ import { displayText } from '../../server/text/display-text';
 
 /** What cells read from the table rather than from their row. */
 export interface TableMeta {
-  now: number;
   siteId: string;
 }
 
-type Cell = CellContext<LiveVisitor, unknown>;
+/**
+ * What a cell is drawn from: its visitor and the table (a subset of react-table's CellContext;
+ * rows are drawn by visitor-row.tsx, not through react-table's row model).
+ */
+export interface CellProps {
+  row: { original: LiveVisitor };
+  table: Table<LiveVisitor>;
+}
+
+type Cell = CellProps;
+
+/**
+ * Server time now, for the "on site" durations. A context, so the clock's tick re-renders only
+ * the cells that show it, not every row.
+ */
+export const TableNow = createContext(0);
 
 const metaOf = (table: Table<LiveVisitor>) => table.options.meta as TableMeta;
 
@@ -75,8 +89,12 @@ export function PageCell({ row }: Cell) {
   );
 }
 
-export function OnSiteCell({ row, table }: Cell) {
-  return formatDuration(metaOf(table).now - row.original.visitStartedAt);
+export function OnSiteCell({ row }: Cell) {
+  return formatDuration(useContext(TableNow) - row.original.visitStartedAt);
+}
+
+export function PagesCell({ row }: Cell) {
+  return row.original.pagesViewed;
 }
 
 export function SourceCell({ row }: Cell) {

@@ -2,7 +2,8 @@
 // the attributes of their cells. Cells are drawn by visitor-cells.tsx.
 import type { Column, ColumnDef } from '@tanstack/react-table';
 import type { LiveVisitor } from '../../server/protocol';
-import { CountryCell, DeviceCell, EngageCell, IdentityCell, OnSiteCell, PageCell, ReturningCell, SourceCell, StatusCell } from './visitor-cells';
+import type { ComponentType, ReactNode } from 'react';
+import { CountryCell, DeviceCell, EngageCell, IdentityCell, OnSiteCell, PageCell, PagesCell, ReturningCell, SourceCell, StatusCell, type CellProps } from './visitor-cells';
 
 export interface ColumnMeta {
   width?: number;
@@ -23,10 +24,16 @@ export function columnMeta(column: Column<LiveVisitor>): ColumnMeta | undefined 
   return column.columnDef.meta as ColumnMeta | undefined;
 }
 
+/** A column definition's meta (columnMeta for a column of the react-table instance). */
+export const defMeta = (def: ColumnDef<LiveVisitor>): ColumnMeta | undefined => def.meta as ColumnMeta | undefined;
+
+/** The component that draws a column's cells (every column's `cell` is one of visitor-cells.tsx). */
+export const cellOf = (def: ColumnDef<LiveVisitor>): ComponentType<CellProps> => def.cell as (p: CellProps) => ReactNode;
+
 export const COLUMNS: ColumnDef<LiveVisitor>[] = [
   { id: 'status', header: 'Status', ...col({ width: 118, testId: 'row-status' }), cell: StatusCell },
   { id: 'page', header: 'Current page', ...col({ testId: 'row-page', className: 'cell-page', minWidth: PAGE_MIN_WIDTH }), cell: PageCell },
-  { id: 'pages', header: 'Pages', ...col({ width: 68, className: 'num' }), cell: ({ row }) => row.original.pagesViewed },
+  { id: 'pages', header: 'Pages', ...col({ width: 68, className: 'num' }), cell: PagesCell },
   { id: 'time', header: 'On site', ...col({ width: 92, className: 'num' }), cell: OnSiteCell },
   { id: 'source', header: 'Source', ...col({ width: 150 }), cell: SourceCell },
   { id: 'country', header: 'Country', ...col({ width: 104 }), cell: CountryCell },

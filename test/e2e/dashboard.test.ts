@@ -114,7 +114,7 @@ describe('dashboard in a real browser', () => {
     await expect.poll(() => rows.count(), POLL).toBe(1);
     await expect.poll(() => page.locator('[data-testid=visitor-count]').innerText(), POLL).toMatch(/1 of 2/);
     expect(await rows.first().locator('[data-testid=row-page]').innerText()).toContain('/pricing');
-    expect(page.url()).toMatch(/[?&]page=pricing/);
+    await expect.poll(() => page.url(), POLL).toMatch(/[?&]page=pricing/); // the URL follows once typing pauses
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 
     // The filter applies to live changes: the contact visitor navigating to pricing joins the view.

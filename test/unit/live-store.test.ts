@@ -3,9 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   HIGHLIGHT_MS,
   HISTORY_WINDOW_MS,
+  MAX_UPDATE_DELAY_MS,
+  TYPING_QUIET_MS,
+  flushDelay,
   highlightOf,
   initialLiveState,
   liveReducer,
+  rowHighlight,
   sparklineSeries,
   visitorList,
   type LiveAction,
@@ -151,6 +155,20 @@ describe('live store', () => {
     expect(later.marks.size).toBe(0);
   });
 
+  it('gives each row its highlight and when it started, as plain values that stay equal while nothing changes', () => {
+    const s = run([
+      { type: 'snapshot', visitors: [visitor('a'), visitor('c')], history: [], at: T, receivedAt: T },
+      { type: 'diffs', diffs: [diff(T + 10, [visitor('b')])], receivedAt: T + 10 },
+      { type: 'diffs', diffs: [diff(T + 20, [visitor('a', '/pricing')])], receivedAt: T + 20 },
+    ]);
+    expect(rowHighlight(s.marks, 'b', T + 1000)).toEqual({ kind: 'new', since: T + 10 });
+    expect(rowHighlight(s.marks, 'a', T + 1000)).toEqual({ kind: 'moved', since: T + 20 });
+    expect(rowHighlight(s.marks, 'c', T + 1000)).toEqual({ kind: null, since: 0 });
+    // Later clocks within the highlight give the same values (the row is not re-rendered).
+    expect(rowHighlight(s.marks, 'a', T + 3000)).toEqual(rowHighlight(s.marks, 'a', T + 1000));
+    expect(rowHighlight(s.marks, 'a', T + 20 + HIGHLIGHT_MS)).toEqual({ kind: null, since: 0 });
+  });
+
   it('keeps 30 minutes of sparkline history and ends it with the live count', () => {
     const old = { at: T - HISTORY_WINDOW_MS - 10_000, count: 9 };
     const s1 = run([
@@ -174,5 +192,21 @@ describe('live store', () => {
     const series = sparklineSeries(s2, T + 9_000); // client clock: server time T + 12 s
     expect(series.map((p) => p.count)).toEqual([1, 2, 2, 3]);
     expect(series.at(-1)!.at).toBe(T + 12_000);
+  });
+});
+
+describe('updates while the agent types', () => {
+  it('are applied at once when nobody is typing', () => {
+    expect(flushDelay(10_000, -Infinity, 9_900)).toBe(0);
+    expect(flushDelay(10_000, 10_000 - TYPING_QUIET_MS, 9_900)).toBe(0);
+  });
+
+  it('wait for a pause in the typing', () => {
+    expect(flushDelay(10_000, 9_950, 9_900)).toBe(TYPING_QUIET_MS - 50);
+  });
+
+  it('never wait longer than the limit after the first of them arrived, however long the typing goes on', () => {
+    expect(flushDelay(10_000, 9_990, 10_000 - MAX_UPDATE_DELAY_MS + 20)).toBe(20);
+    expect(flushDelay(10_000, 9_990, 10_000 - MAX_UPDATE_DELAY_MS - 500)).toBe(0);
   });
 });
