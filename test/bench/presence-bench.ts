@@ -504,7 +504,7 @@ interface Row {
 
 function render(o: Options, rows: Row[], startedAt: Date, finished: boolean): string {
   const m = machine();
-  const flush = process.env.PRESENCE_FLUSH_MS ?? '75 (default)';
+  const flush = process.env.PRESENCE_FLUSH_MS ?? '40 (default)';
   const db = rows.find((r) => r.p)?.p?.db ?? (process.env.DATABASE_URL ? 'postgres' : o.pgliteDisk ? 'pglite-disk' : 'pglite');
   const dbLabel = db === 'postgres' ? 'PostgreSQL (DATABASE_URL, fresh database)' : db === 'pglite-disk' ? 'PGlite with its files in a temporary folder (as `npm start` keeps them in ./data), on its own thread in the server process' : 'PGlite in memory, on its own thread in the server process';
   const lines: string[] = [];
