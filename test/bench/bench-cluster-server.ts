@@ -9,28 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exitWithParent, lagMonitor, notifyParent, serveParent, wall } from './bench-shared';
+import { exitWithParent, fullGc, lagMonitor, notifyParent, processCpu, processMemory, serveParent } from './bench-shared';
 
 exitWithParent();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const lag = lagMonitor();
 
-const gc = (): void => {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (!g) throw new Error('start with --expose-gc');
-  g();
-  g();
-};
-const memory = () => {
-  const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
-};
-/** CPU time of this process (all threads) in microseconds, with the wall time it was read. */
-const cpu = () => {
-  const u = process.cpuUsage();
-  return { us: u.user + u.system, at: wall() };
-};
-
+const gc = fullGc;
+const memory = processMemory;
+const cpu = processCpu;
 async function main(): Promise<void> {
   const dbUrl = process.env.BENCH_DATABASE_URL;
   if (!dbUrl) throw new Error('BENCH_DATABASE_URL is unset');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuTicks, openFileLimit, sleep, wall, type IpcReply } from './bench-shared';
+import { cpuTicks, openFileLimit, rssKb, sleep, wall, type IpcReply } from './bench-shared';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -205,4 +205,19 @@ export function machine() {
     kernel: `${os.type()} ${os.release()}`,
     openFiles: openFileLimit(process.pid),
   };
+}
+
+/** Full GC then VmRSS once a second until `minRounds` ran and the last four readings agree within 1 MB (or 45 s more passed). */
+export async function settledMemory<M>(server: Child, minRounds: number): Promise<{ rssKb: number; mem: M; settled: boolean }> {
+  const readings: number[] = [];
+  const giveUpAt = wall() + minRounds * 1000 + 45_000;
+  for (;;) {
+    const mem = await server.request<M>('gc');
+    const rss = rssKb(server.pid);
+    readings.push(rss);
+    const last = readings.slice(-4);
+    if (readings.length >= minRounds && last.length === 4 && Math.max(...last) - Math.min(...last) < 1024) return { rssKb: rss, mem, settled: true };
+    if (wall() > giveUpAt) return { rssKb: rss, mem, settled: false };
+    await sleep(1000);
+  }
 }

@@ -19,31 +19,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server as SocketServer } from 'socket.io';
-import { exitWithParent, gcMonitor, lagMonitor, stallMonitor, notifyParent, serveParent, summarize, wall } from './bench-shared';
+import { exitWithParent, fullGc, gcMonitor, lagMonitor, notifyParent, processCpu, processMemory, serveParent, stallMonitor, summarize } from './bench-shared';
 
 exitWithParent();
 const mode = process.argv[2];
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const lag = lagMonitor();
 
-const gc = (): void => {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (!g) throw new Error('start with --expose-gc');
-  g();
-  g();
-};
-
-/** CPU time of this process (all threads, like utime+stime in /proc/<pid>/stat) in microseconds. */
-const cpu = () => {
-  const u = process.cpuUsage();
-  return { us: u.user + u.system, at: wall() };
-};
-
-const memory = () => {
-  const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
-};
-
+const gc = fullGc;
+const cpu = processCpu;
+const memory = processMemory;
 async function startBaseline(relay = false): Promise<void> {
   const httpServer = http.createServer((_req, res) => res.writeHead(404).end());
   await new Promise<void>((resolve, reject) => {

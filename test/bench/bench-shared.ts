@@ -191,3 +191,31 @@ export function stallMonitor(thresholdMs = 40) {
     stats: () => stalls,
   };
 }
+
+/** Two full GCs (the server children run with --expose-gc). */
+export function fullGc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (!g) throw new Error('start with --expose-gc');
+  g();
+  g();
+}
+
+/** This process's memory, as the orchestrators read it. */
+export interface ProcessMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+export function processMemory(): ProcessMemory {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+/** CPU time of this process (all threads, like utime+stime in /proc/<pid>/stat) in microseconds, with the wall time it was read. */
+export function processCpu(): { us: number; at: number } {
+  const u = process.cpuUsage();
+  return { us: u.user + u.system, at: wall() };
+}

@@ -3,8 +3,8 @@
 // connect rate, then page changes at a steady rate with latency from the change's stamp to each
 // dashboard's receipt. Here every process has its own dashboard(s), so the latency is per process,
 // and most changes a dashboard sees were made by visitors of other processes (through Redis).
-import { cpuWindow, foreignCpuWindow, serverCpuWindow, type Child, waitFor } from './bench-proc';
-import { rssKb, sleep, wall, type LagStats, type Summary } from './bench-shared';
+import { cpuWindow, foreignCpuWindow, serverCpuWindow, settledMemory as settled, type Child, waitFor } from './bench-proc';
+import { sleep, wall, type LagStats, type Summary } from './bench-shared';
 import { connectVisitors, log, nginxPids, nginxTrouble, startCluster, type ClusterSpec, type ConnectPhase } from './cluster-run';
 
 export interface LoadOptions {
@@ -66,20 +66,7 @@ export interface PresenceResult extends ConnectPhase {
   nginxConnectErrors: number;
 }
 
-/** Full GC then VmRSS once a second until `minRounds` ran and the last four agree within 1 MB (presence-bench's rule). */
-async function settledMemory(server: Child, minRounds: number): Promise<{ rssKb: number; mem: Memory; settled: boolean }> {
-  const readings: number[] = [];
-  const giveUpAt = wall() + minRounds * 1000 + 45_000;
-  for (;;) {
-    const mem = await server.request<Memory>('gc');
-    const rss = rssKb(server.pid);
-    readings.push(rss);
-    const last = readings.slice(-4);
-    if (readings.length >= minRounds && last.length === 4 && Math.max(...last) - Math.min(...last) < 1024) return { rssKb: rss, mem, settled: true };
-    if (wall() > giveUpAt) return { rssKb: rss, mem, settled: false };
-    await sleep(1000);
-  }
-}
+const settledMemory = (server: Child, minRounds: number) => settled<Memory>(server, minRounds);
 
 export async function measurePresence(spec: ClusterSpec, o: LoadOptions): Promise<PresenceResult> {
   const n = spec.visitors;

@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addressesFor, Child, cpuWindow, foreignCpuWindow, killAll, machine, serverCpuWindow, sliceSizes, waitFor } from './bench-proc';
+import { addressesFor, Child, cpuWindow, foreignCpuWindow, killAll, machine, serverCpuWindow, settledMemory as settled, sliceSizes, waitFor } from './bench-proc';
 import { openFileLimit, rssKb, sleep, wall, type LagStats, type Summary } from './bench-shared';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -289,19 +289,7 @@ async function measureIdle(server: Child, o: { idleSeconds: number; afterRounds:
   return { idleCpuPct, idleForeignCpuPct, idleServer, mem1: after.mem, rssAfterKb: after.rssKb, settled: after.settled };
 }
 
-async function settledMemory(server: Child, minRounds: number): Promise<{ rssKb: number; mem: Memory; settled: boolean }> {
-  const readings: number[] = [];
-  const giveUpAt = wall() + minRounds * 1000 + 45_000;
-  for (;;) {
-    const mem = await server.request<Memory>('gc');
-    const rss = rssKb(server.pid);
-    readings.push(rss);
-    const last = readings.slice(-4);
-    if (readings.length >= minRounds && last.length === 4 && Math.max(...last) - Math.min(...last) < 1024) return { rssKb: rss, mem, settled: true };
-    if (wall() > giveUpAt) return { rssKb: rss, mem, settled: false };
-    await sleep(1000);
-  }
-}
+const settledMemory = (server: Child, minRounds: number) => settled<Memory>(server, minRounds);
 
 /** One more full GC and reading right before the visitors connect. */
 async function memoryNow(server: Child): Promise<{ rssKb: number; mem: Memory }> {
