@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLK_TCK, machineBusyTicks } from './bench-proc';
-import { cpuTicks, wall } from './bench-shared';
+import { cpuTicks, signUpAgent, wall } from './bench-shared';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -104,15 +104,7 @@ export interface BenchAccount {
 
 /** Signs an agent up and creates one site whose allowed origin is the visitors' (http://bench.example). */
 export async function createAccountAndSite(url: string, origin: string): Promise<BenchAccount> {
-  const email = `dash-bench-${randomBytes(4).toString('hex')}@example.com`;
-  const password = 'bench-password-123';
-  const res = await fetch(`${url}/api/auth/sign-up/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ email, password, name: 'Bench Agent' }),
-  });
-  if (!res.ok) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { email, password, cookie } = await signUpAgent(url, 'Bench Agent', `dash-bench-${randomBytes(4).toString('hex')}@example.com`);
   const site = await fetch(`${url}/api/sites`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: url, cookie },

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exitWithParent, fullGc, lagMonitor, notifyParent, processCpu, processMemory, serveParent } from './bench-shared';
+import { exitWithParent, fullGc, lagMonitor, notifyParent, processCpu, processMemory, serveParent, signUpAgent } from './bench-shared';
 
 exitWithParent();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -62,16 +62,8 @@ async function main(): Promise<void> {
 
   /** The agent: a real account through better-auth's HTTP endpoint, and one site it owns. */
   const setup = async () => {
-    const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
-    const res = await fetch(`${url}/api/auth/sign-up/email`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: url },
-      body: JSON.stringify({ email, password: 'bench-password-123', name: 'Bench Agent' }),
-    });
-    if (!res.ok) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
-    const body = (await res.json()) as { user: { id: string } };
-    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const site = await server.services.sites.create(body.user.id, { name: 'Bench site', allowedOrigins: ['http://bench.example'] });
+    const { userId, cookie } = await signUpAgent(url, 'Bench Agent');
+    const site = await server.services.sites.create(userId, { name: 'Bench site', allowedOrigins: ['http://bench.example'] });
     siteId = site.id;
     return { cookie, siteId: site.id, siteKey: site.publicKey };
   };

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server as SocketServer } from 'socket.io';
-import { exitWithParent, fullGc, gcMonitor, lagMonitor, notifyParent, processCpu, processMemory, serveParent, stallMonitor, summarize } from './bench-shared';
+import { exitWithParent, fullGc, gcMonitor, lagMonitor, notifyParent, processCpu, processMemory, serveParent, signUpAgent, stallMonitor, summarize } from './bench-shared';
 
 exitWithParent();
 const mode = process.argv[2];
@@ -226,16 +226,8 @@ async function startPorchlightServer(): Promise<void> {
   };
 
   // The agent: a real account through better-auth's HTTP endpoint, and one site it owns.
-  const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
-  const res = await fetch(`${url}/api/auth/sign-up/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ email, password: 'bench-password-123', name: 'Bench Agent' }),
-  });
-  if (!res.ok) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as { user: { id: string } };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const site = await server.services.sites.create(body.user.id, { name: 'Bench site', allowedOrigins: ['http://bench.example'] });
+  const { userId: ownerId, cookie } = await signUpAgent(url, 'Bench Agent');
+  const site = await server.services.sites.create(ownerId, { name: 'Bench site', allowedOrigins: ['http://bench.example'] });
 
   // Chat benchmark only (BENCH_CHAT=1): server time per chat:send, from the event reaching its
   // socket's handlers (onAny runs right before them) to the domain publishing the stored and
@@ -263,21 +255,15 @@ async function startPorchlightServer(): Promise<void> {
   /** More agents in the site's workspace (real accounts through the same endpoint), with their session cookies. */
   const addAgents = async (count: number) => {
     const { workspaceMember } = await import('../../drizzle/schema');
-    const ws = await server.services.sites.workspaceOf(body.user.id);
+    const ws = await server.services.sites.workspaceOf(ownerId);
     if (!ws) throw new Error('the bench account has no workspace');
     const agents: { userId: string; cookie: string; name: string }[] = [];
     for (let i = 0; i < count; i++) {
       const name = `Bench Agent ${i + 2}`;
-      const r = await fetch(`${url}/api/auth/sign-up/email`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: url },
-        body: JSON.stringify({ email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'bench-password-123', name }),
-      });
-      if (!r.ok) throw new Error(`sign-up failed: ${r.status} ${await r.text()}`);
-      const u = (await r.json()) as { user: { id: string } };
-      await database.db.insert(workspaceMember).values({ workspaceId: ws.id, userId: u.user.id, role: 'agent' });
-      await server.services.team.switchTo(u.user.id, ws.id);
-      agents.push({ userId: u.user.id, cookie: r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), name });
+      const u = await signUpAgent(url, name);
+      await database.db.insert(workspaceMember).values({ workspaceId: ws.id, userId: u.userId, role: 'agent' });
+      await server.services.team.switchTo(u.userId, ws.id);
+      agents.push({ userId: u.userId, cookie: u.cookie, name });
     }
     return agents;
   };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 // Shared pieces of the benchmarks (presence, chat): the clock, statistics, /proc readings and a small
 // request/reply protocol over the Node IPC channel between the orchestrator and its children.
 import { readFileSync } from 'node:fs';
@@ -218,4 +219,16 @@ export function processMemory(): ProcessMemory {
 export function processCpu(): { us: number; at: number } {
   const u = process.cpuUsage();
   return { us: u.user + u.system, at: wall() };
+}
+
+/** A real agent account through better-auth's HTTP endpoint, as a browser signs up: its id and session cookie. */
+export async function signUpAgent(url: string, name: string, email = `bench-${randomBytes(4).toString('hex')}@example.com`, password = 'bench-password-123'): Promise<{ userId: string; cookie: string; email: string; password: string }> {
+  const res = await fetch(`${url}/api/auth/sign-up/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ email, password, name }),
+  });
+  if (!res.ok) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { user: { id: string } };
+  return { userId: body.user.id, cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), email, password };
 }
