@@ -1,8 +1,9 @@
 // Faults in a cluster of real processes (issue 10): a process killed with SIGKILL, a Redis
-// outage, a visitor whose tabs sit on two processes. Each dashboard is computed the way the
-// real one is (test/support/live-table.ts); every process is a separate OS process over a fresh
-// PostgreSQL database and a private redis-server.
+// outage, a visitor whose tabs sit on two processes, a process frozen for a few seconds. Each
+// dashboard is computed the way the real one is (test/support/live-table.ts); every process is a
+// separate OS process over a fresh PostgreSQL database and a private redis-server.
 import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../drizzle/db';
 import { SiteStore } from '../../server/sites/site-store';
@@ -181,5 +182,70 @@ describe.skipIf(!ready)('cluster faults (real processes, private Redis)', () => 
 
     t2.socket.disconnect(); // the last tab closes: now the visitor leaves
     await until('the visitor leaves both dashboards', 5000, () => !tableA.ids().includes(tab1.visitorId) && !tableB.ids().includes(tab1.visitorId));
+  }, 90_000);
+
+  it('a process frozen while a dashboard opens: the table opens with the other process\'s visitors, then lists the frozen one\'s too once it answers again', async () => {
+    // TEST_SERVER_LOG: each node logs, among other things, the cluster id it joined as.
+    const [a, b] = await Promise.all([startNode({ ...env, TEST_SERVER_LOG: '1' }), startNode({ ...env, TEST_SERVER_LOG: '1' })]);
+    nodes.push(a, b);
+    const { owner, site } = await siteFor(b.url, 'Frozen Shop');
+    const onA = await Promise.all([visitor(a.url, site.publicKey), visitor(a.url, site.publicKey)]);
+    const onB = await visitor(b.url, site.publicKey);
+    const all = [...onA.map((v) => v.id), onB.id];
+    // A dashboard opened before the freeze lists everyone: A's visitors are known to the cluster.
+    const before = await dashboard(b.url, owner.cookie, site.id);
+    await until('the first dashboard lists the 3 visitors', 5000, () => same(before.ids(), all));
+    await new Promise((r) => setTimeout(r, 2500)); // both have seen each other's heartbeats
+
+    // The timings this relies on (server/cluster/redis-cluster.ts): a request to the other
+    // processes gives up after 3 s; a process is declared gone once its heartbeat key (refreshed
+    // every 1 s, expiring 5 s after) has lapsed. A is frozen right after it refreshed its key,
+    // whose expiry the test then pushes out to 30 s (a slow process, not a dead one, however
+    // long a busy machine takes), and woken as soon as B's new dashboard has its snapshot.
+    const uidA = /joining the cluster as (\S+)/.exec(a.output())?.[1];
+    expect(uidA, 'A logs the id it joined the cluster as').toBeTruthy();
+    const agent: AgentSocket = track(agentSocket(b.url, owner.cookie));
+    await connected(agent);
+    const r = createClient({ url: redis.url });
+    await r.connect();
+    const freeze = async (): Promise<{ table: LiveTable; frozenMs: number }> => {
+      const [beatKey] = await r.keys(`*:node:${uidA}`);
+      if (!beatKey) throw new Error('A has no heartbeat key');
+      // Wait for a fresh heartbeat of A's (its key's time to live back near 5 s).
+      const t0 = Date.now();
+      while ((await r.pTTL(beatKey)) < 4700) {
+        if (Date.now() - t0 > 10_000) throw new Error('A did not refresh its heartbeat within 10 s');
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      a.pause();
+      const frozenAt = Date.now();
+      await r.pExpire(beatKey, 30_000);
+      try {
+        const table = await watchTable(agent, site.id);
+        tables.push(table);
+        return { table, frozenMs: Date.now() - frozenAt };
+      } finally {
+        a.resume();
+      }
+    };
+    const { table, frozenMs } = await freeze().finally(() => r.quit());
+    console.log(`[cluster-faults] frozen process: B's new dashboard answered after ${frozenMs} ms, when A was woken`);
+
+    // The table opened (its watch was answered, not refused) with what B could gather: B's visitor.
+    expect(table.failedWatches()).toBe(0);
+    expect(table.snapshots()).toBe(1);
+    expect(table.ids()).toEqual([onB.id]);
+    // Then, without anyone doing anything, it lists A's visitors too: the server asked it for a
+    // fresh snapshot because the first one was incomplete.
+    const took = await until('the new dashboard lists A’s visitors too', 20_000, () => same(table.ids(), all));
+    console.log(`[cluster-faults] frozen process: the new dashboard listed everyone ${took} ms after A was woken (resyncs: ${table.resyncs().join(', ')})`);
+    expect(table.resyncs()).toContain('incomplete');
+    // A was never taken for dead (else that, not the incomplete snapshot, would be what is tested).
+    expect(table.resyncs()).not.toContain('process-left');
+    expect(before.resyncs()).not.toContain('process-left');
+    expect(before.ids()).toEqual([...all].sort());
+    // And it stays so.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(table.ids()).toEqual([...all].sort());
   }, 90_000);
 });

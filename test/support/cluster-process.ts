@@ -14,6 +14,14 @@ export interface NodeProcess {
   output(): string;
   /** SIGKILL: the process gets no chance to say goodbye (its Redis connections just close). */
   kill9(): Promise<void>;
+  /**
+   * SIGSTOP: the process is frozen (a long GC pause, an overloaded machine); its connections stay
+   * open but it answers nothing, not even its heartbeat, until resume() (SIGCONT). stop() resumes
+   * it before its SIGTERM, and SIGKILL (kill9(), the exit hook) ends it paused or not: a paused
+   * node never outlives its test.
+   */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -55,16 +63,30 @@ export async function startNode(env: Record<string, string>): Promise<NodeProces
       reject(new Error(`cluster node exited with ${code}:\n${out}`));
     });
   });
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  let paused = false;
+  const resume = () => {
+    if (paused && alive()) child.kill('SIGCONT');
+    paused = false;
+  };
   return {
     url,
     pid: child.pid!,
     output: () => out,
     kill9: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (alive()) child.kill('SIGKILL');
+      paused = false;
       await exited(child);
     },
+    pause: () => {
+      if (!alive()) throw new Error('cannot pause a node that has exited');
+      child.kill('SIGSTOP');
+      paused = true;
+    },
+    resume,
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (!alive()) return;
+      resume(); // a stopped process would not handle SIGTERM
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited(child);

@@ -10,12 +10,18 @@ export interface LiveTable {
   ids(): string[];
   /** How many snapshots were applied (the first one included). */
   snapshots(): number;
+  /** The reason of each presence:resync the server sent, in order. */
+  resyncs(): string[];
+  /** How many site:watch requests failed (answered not ok, or not at all) and were retried. */
+  failedWatches(): number;
   close(): void;
 }
 
 export async function watchTable(socket: AgentSocket, siteId: string): Promise<LiveTable> {
   let state = initialLiveState(siteId);
   let snapshots = 0;
+  let failedWatches = 0;
+  const resyncs: string[] = [];
   let closed = false;
   const dispatch = (a: LiveAction) => {
     state = liveReducer(state, a);
@@ -30,6 +36,7 @@ export async function watchTable(socket: AgentSocket, siteId: string): Promise<L
         snapshots++;
         return;
       } catch {
+        failedWatches++;
         await new Promise((r) => setTimeout(r, 1000)); // as the dashboard retries a watch
       }
     }
@@ -38,6 +45,7 @@ export async function watchTable(socket: AgentSocket, siteId: string): Promise<L
   const onPoint = (p: { siteId: string; point: PresencePoint }) => dispatch({ type: 'point', siteId: p.siteId, point: p.point });
   const onResync = (p: { reason: string }) => {
     if (process.env.CLUSTER_DEBUG) console.log(`[live-table] resync (${p.reason}) at ${Date.now()}`);
+    resyncs.push(p.reason);
     dispatch({ type: 'resync' });
     void watch();
   };
@@ -50,6 +58,8 @@ export async function watchTable(socket: AgentSocket, siteId: string): Promise<L
     state: () => state,
     ids: () => [...state.visitors.keys()].sort(),
     snapshots: () => snapshots,
+    resyncs: () => [...resyncs],
+    failedWatches: () => failedWatches,
     close: () => {
       closed = true;
       socket.off('presence:diff', onDiff);
