@@ -1,6 +1,7 @@
 // A real nginx (Debian's package) of the test's own, running the repository's configuration
 // (server/deploy/nginx.conf) with the test's ports: its own prefix, main config, pid and logs in
-// a temporary folder, never the system service. NGINX_PATH overrides where the binary is.
+// a temporary folder, never the system service. NGINX_PATH overrides where the binary is. The
+// cluster benchmark (test/bench/bench-nginx.ts) starts the same nginx, sized for its load.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -13,11 +14,29 @@ export const NGINX_SITE = path.join(root, 'server', 'deploy', 'nginx.conf');
 export interface Nginx {
   url: string;
   port: number;
+  /** The master's pid: it and its workers are one process group of that id. */
+  pid: number;
   /** The access log so far (the repository's `porchlight` format: address, request, status, upstream). */
   accessLog(): string;
   /** What nginx wrote to its error log. */
   errorLog(): string;
   stop(): Promise<void>;
+}
+
+/** What a caller may size beyond the test's defaults (one worker, 1024 connections); the site file itself stays as shipped. */
+export interface NginxOptions {
+  port: number;
+  upstreams: number[];
+  /** worker_processes (default 1). */
+  workers?: number;
+  /** events { worker_connections } (default 1024). */
+  workerConnections?: number;
+  /** worker_rlimit_nofile (default: none, the workers keep nginx's limit). */
+  workerRlimitNofile?: number;
+  /** More parameters of the rewritten `listen` line, e.g. `reuseport backlog=4096`. */
+  listenParams?: string;
+  /** The temporary folder's name prefix (default `porchlight-nginx-`). */
+  tempPrefix?: string;
 }
 
 /** The nginx binary, or undefined when it is not installed. */
@@ -52,23 +71,26 @@ export function renderSite(site: string, o: { listenPort: number; upstreams: num
   return out;
 }
 
-export async function startNginx(o: { port: number; upstreams: number[] }): Promise<Nginx> {
+export async function startNginx(o: NginxOptions): Promise<Nginx> {
   const bin = findNginx();
   if (!bin) throw new Error('nginx is not installed (apt-get install -y nginx, or set NGINX_PATH)');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'porchlight-nginx-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), o.tempPrefix ?? 'porchlight-nginx-'));
   // Workers run as nobody when the test runs as root: they must reach the temp folders inside.
   chmodSync(dir, 0o755);
   const accessLog = path.join(dir, 'access.log');
   const errorLog = path.join(dir, 'error.log');
-  writeFileSync(path.join(dir, 'porchlight.conf'), renderSite(readFileSync(NGINX_SITE, 'utf8'), { listenPort: o.port, upstreams: o.upstreams, accessLog }));
+  let site = renderSite(readFileSync(NGINX_SITE, 'utf8'), { listenPort: o.port, upstreams: o.upstreams, accessLog });
+  if (o.listenParams) site = site.replace(`listen 127.0.0.1:${o.port};`, `listen 127.0.0.1:${o.port} ${o.listenParams};`);
+  writeFileSync(path.join(dir, 'porchlight.conf'), site);
   // A main config of its own: Debian's /etc/nginx/nginx.conf would also load the system's sites.
   writeFileSync(
     path.join(dir, 'nginx.conf'),
     [
-      'worker_processes 1;',
+      `worker_processes ${o.workers ?? 1};`,
+      ...(o.workerRlimitNofile === undefined ? [] : [`worker_rlimit_nofile ${o.workerRlimitNofile};`]),
       `error_log ${errorLog} warn;`,
       `pid ${path.join(dir, 'nginx.pid')};`,
-      'events { worker_connections 1024; }',
+      `events { worker_connections ${o.workerConnections ?? 1024}; }`,
       'http {',
       ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${path.join(dir, t)};`),
       `  include ${path.join(dir, 'porchlight.conf')};`,
@@ -82,7 +104,7 @@ export async function startNginx(o: { port: number; upstreams: number[] }): Prom
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const gone = () => child.exitCode !== null || child.signalCode !== null;
-  // The master and its worker are one process group: signal the group (by our child's pid only).
+  // The master and its workers are one process group: signal the group (by our child's pid only).
   const signal = (s: NodeJS.Signals) => {
     if (gone() || !child.pid) return;
     try {
@@ -91,15 +113,22 @@ export async function startNginx(o: { port: number; upstreams: number[] }): Prom
       // gone
     }
   };
-  const onExit = () => signal('SIGKILL');
-  process.once('exit', onExit);
+  const onExit = () => {
+    signal('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.prependListener('exit', onExit); // first: one syscall, before slower cleanups
   const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
+  let stopped = false;
   const stop = async () => {
+    if (stopped) return;
+    stopped = true;
     process.off('exit', onExit);
     signal('SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
     signal('SIGKILL');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+    rmSync(dir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + 10_000;
@@ -107,7 +136,6 @@ export async function startNginx(o: { port: number; upstreams: number[] }): Prom
     if (gone() || Date.now() > deadline) {
       const why = `nginx did not start on 127.0.0.1:${o.port}:\n${out}\n${read(errorLog)}`;
       await stop();
-      rmSync(dir, { recursive: true, force: true });
       throw new Error(why);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -115,12 +143,10 @@ export async function startNginx(o: { port: number; upstreams: number[] }): Prom
   return {
     url: `http://127.0.0.1:${o.port}`,
     port: o.port,
+    pid: child.pid!,
     accessLog: () => read(accessLog),
     errorLog: () => read(errorLog) + out,
-    stop: async () => {
-      await stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
