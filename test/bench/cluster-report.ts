@@ -4,6 +4,7 @@ import path from 'node:path';
 import { machine } from './bench-proc';
 import type { FailoverRun } from './cluster-failover';
 import type { PresenceResult } from './cluster-presence';
+import { DEFAULT_PRESENCE_FLUSH_MS } from '../../server/config';
 
 export interface ReportOptions {
   processes: number;
@@ -58,7 +59,7 @@ export function render(o: ReportOptions, res: Results): string {
   L.push('');
   L.push(`Run ${res.startedAt.toISOString()}${res.finished ? '' : ' (incomplete: stopped early)'} on ${m.nproc} cores (${m.cpu}), ${m.memGiB.toFixed(0)} GiB, ${m.kernel}, Node ${m.node}; open-file limit ${m.openFiles}; ephemeral ports ${portRange()}.`);
   const nginxNotes = [...new Set(res.presence.flatMap((r) => (r.r?.nginx ? [`N=${int(r.n)}: ${r.r.nginx}`] : [])))];
-  L.push(`PostgreSQL (a fresh database per cluster), Redis (a random REDIS_PREFIX per cluster); PRESENCE_FLUSH_MS ${process.env.PRESENCE_FLUSH_MS ?? '40 (default)'}; page changes at ${o.rate}/s in total; ${o.dashboardsPerProcess} dashboard(s) straight on each process.`);
+  L.push(`PostgreSQL (a fresh database per cluster), Redis (a random REDIS_PREFIX per cluster); PRESENCE_FLUSH_MS ${process.env.PRESENCE_FLUSH_MS ?? `${DEFAULT_PRESENCE_FLUSH_MS} (default)`}; page changes at ${o.rate}/s in total; ${o.dashboardsPerProcess} dashboard(s) straight on each process.`);
   if (nginxNotes.length) L.push(`nginx main config (the site file is server/deploy/nginx.conf): ${nginxNotes.join('; ')}.`);
   L.push('');
   L.push('## Presence');

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressesFor, Child, cpuWindow, foreignCpuWindow, killAll, machine, serverCpuWindow, settledMemory as settled, sliceSizes, waitFor } from './bench-proc';
 import { openFileLimit, rssKb, sleep, wall, type LagStats, type Summary } from './bench-shared';
+import { DEFAULT_PRESENCE_FLUSH_MS } from '../../server/config';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -492,7 +493,7 @@ interface Row {
 
 function render(o: Options, rows: Row[], startedAt: Date, finished: boolean): string {
   const m = machine();
-  const flush = process.env.PRESENCE_FLUSH_MS ?? '40 (default)';
+  const flush = process.env.PRESENCE_FLUSH_MS ?? `${DEFAULT_PRESENCE_FLUSH_MS} (default)`;
   const db = rows.find((r) => r.p)?.p?.db ?? (process.env.DATABASE_URL ? 'postgres' : o.pgliteDisk ? 'pglite-disk' : 'pglite');
   const dbLabel = db === 'postgres' ? 'PostgreSQL (DATABASE_URL, fresh database)' : db === 'pglite-disk' ? 'PGlite with its files in a temporary folder (as `npm start` keeps them in ./data), on its own thread in the server process' : 'PGlite in memory, on its own thread in the server process';
   const lines: string[] = [];
