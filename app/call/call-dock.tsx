@@ -2,7 +2,8 @@
 // The call dock: a fixed panel that shows the agent's call on every dashboard page. Presentational:
 // everything it shows comes from the call controller (use-call.ts).
 import { useEffect, useRef, useState } from 'react';
-import { OUTCOME_LABEL, endText, formatTimer, isBusy, problemsText, remoteVideoText, statusText } from './call-state';
+import { isBusy } from './call-state';
+import { OUTCOME_LABEL, endText, formatTimer, problemsText, remoteVideoText, statusText } from './call-texts';
 import { qualityText } from './call-stats';
 import { CameraIcon, ChevronIcon, MicIcon, PhoneIcon, ScreenIcon } from './icons';
 import type { CallController } from './use-call';

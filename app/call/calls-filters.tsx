@@ -4,7 +4,7 @@
 import Form from 'next/form';
 import Link from 'next/link';
 import { SearchIcon } from '../components/search-icon';
-import { OUTCOME_LABEL } from './call-state';
+import { OUTCOME_LABEL } from './call-texts';
 import { OUTCOME_FILTERS, hasCallFilters, type CallsQuery } from './calls-query';
 
 interface Props {
