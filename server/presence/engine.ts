@@ -1,24 +1,14 @@
 // The presence engine: who is on each site right now. Pure TypeScript, clock injected,
 // no I/O. The transport feeds it tab events; a flusher drains coalesced diffs per site.
-import type { Device, Identity, LiveCall, LiveChat, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState, Utm } from '../protocol';
-import { pathOf, sourceOf } from './source';
+// This class keeps the sites and routes events; the rules live in the modules it imports.
+import type { Identity, LiveCall, LiveChat, LiveVisitor, PageRef, PresenceDiff, PresencePoint, TabState } from '../protocol';
+import { Departures, type VisitorRef } from './departures';
+import { Sampler } from './sampler';
+import { emptySite, removeVisitor, takeDiff, type SiteState } from './site-state';
+import { changeState, closeTab, copyRow, identified, mergeTabs, navigate, newVisit, recalled, rejoinVisit, type Tab, type TabConnect, type VisitorEntry } from './visitor-row';
 
-export interface TabConnect {
-  siteId: string;
-  visitorId: string;
-  tabId: string;
-  visitId: string;
-  visitStartedAt: number;
-  visitCount: number;
-  page: PageRef;
-  referrer: string;
-  utm: Utm;
-  language: string;
-  timeZone: string;
-  state: TabState;
-  device: Device;
-  country: string | null;
-}
+export type { VisitorRef } from './departures';
+export type { TabConnect } from './visitor-row';
 
 export interface PresenceOptions {
   now: () => number;
@@ -35,55 +25,46 @@ export interface PresenceOptions {
   confirmRemovals?: boolean;
 }
 
-/** One visitor of one site. */
-export interface VisitorRef {
-  siteId: string;
-  visitorId: string;
+interface Found {
+  site: SiteState;
+  entry: VisitorEntry;
 }
-
-interface Tab {
-  state: TabState;
-  page: PageRef;
-  touchedAt: number; // last page change or state change: the freshest tab wins the "current page"
-}
-
-interface VisitorEntry {
-  row: LiveVisitor;
-  visitId: string;
-  tabs: Map<string, Tab>;
-  /** URL each recently closed tab was on: a socket reconnect in place is not a new page view. */
-  closedTabs: Map<string, string> | null; // made on first close: most visitors never need it
-  goneAt: number | null; // when the last tab closed; removal is due at goneAt + graceMs
-}
-
-interface SiteState {
-  visitors: Map<string, VisitorEntry>;
-  dirty: Set<string>;
-  removed: Set<string>;
-  leaving: Set<string>; // visitors with no open tab, waiting out the grace period
-  samples: PresencePoint[];
-  /** When this site's last diff went out (drain's coalescing window counts from it). */
-  sentAt: number;
-}
-
-const STATUS_RANK: Record<TabState, number> = { active: 0, idle: 1, hidden: 2 };
-const MAX_VISIT_AGE_MS = 24 * 60 * 60 * 1000;
 
 export class PresenceEngine {
   private readonly sites = new Map<string, SiteState>();
-  private lastSampleAt = 0;
-  /** Grace ran out, waiting for the cluster to say whether they are online elsewhere (confirmRemovals). */
-  private due: VisitorRef[] = [];
+  private readonly sampler: Sampler;
+  private readonly departures: Departures;
 
-  constructor(private readonly opts: PresenceOptions) {}
+  constructor(private readonly opts: PresenceOptions) {
+    this.sampler = new Sampler(opts.sampleEveryMs);
+    this.departures = new Departures(opts.graceMs, opts.confirmRemovals ?? false);
+  }
 
   private site(siteId: string): SiteState {
     let s = this.sites.get(siteId);
     if (!s) {
-      s = { visitors: new Map(), dirty: new Set(), removed: new Set(), leaving: new Set(), samples: [], sentAt: 0 };
+      s = emptySite(this.opts.samplesKept);
       this.sites.set(siteId, s);
     }
     return s;
+  }
+
+  private find(siteId: string, visitorId: string): Found | null {
+    const site = this.sites.get(siteId);
+    const entry = site?.visitors.get(visitorId);
+    return site && entry ? { site, entry } : null;
+  }
+
+  private findTab(siteId: string, visitorId: string, tabId: string): (Found & { tab: Tab }) | null {
+    const site = this.sites.get(siteId);
+    const entry = site?.visitors.get(visitorId);
+    const tab = entry?.tabs.get(tabId);
+    return site && entry && tab ? { site, entry, tab } : null;
+  }
+
+  /** Recompute a visitor's row from their tabs; it goes out with the next drain. */
+  private refresh(site: SiteState, entry: VisitorEntry): void {
+    if (mergeTabs(entry)) site.dirty.add(entry.row.id);
   }
 
   /**
@@ -93,63 +74,25 @@ export class PresenceEngine {
   connectTab(c: TabConnect): { newVisit: boolean; pageViewed: boolean } {
     const now = this.opts.now();
     const site = this.site(c.siteId);
-    let entry = site.visitors.get(c.visitorId);
-    const tab: Tab = { state: c.state, page: c.page, touchedAt: now };
-    let newVisit = false;
+    const previous = site.visitors.get(c.visitorId);
+    const started = !previous || previous.visitId !== c.visitId;
+    const entry = started ? newVisit(c, now, previous) : previous;
     let pageViewed = true;
-    if (!entry || entry.visitId !== c.visitId) {
-      newVisit = true;
-      // The browser's visit start is trusted only within sane bounds: it is the visitor's own data.
-      const started = Math.min(now, Math.max(now - MAX_VISIT_AGE_MS, c.visitStartedAt));
-      const row: LiveVisitor = {
-        id: c.visitorId,
-        status: c.state,
-        tabs: 1,
-        page: { ...c.page, path: pathOf(c.page.url) },
-        pagesViewed: 1,
-        visitStartedAt: started,
-        lastActivityAt: now,
-        referrer: c.referrer,
-        source: sourceOf(c.referrer, c.utm, c.page.url),
-        utm: c.utm,
-        country: c.country,
-        device: c.device,
-        language: c.language,
-        timeZone: c.timeZone,
-        visitCount: Math.max(1, c.visitCount),
-        identity: entry?.row.identity ?? { attributes: {} },
-        call: entry?.row.call ?? null,
-        chat: entry?.row.chat ?? null,
-      };
-      entry = { row, visitId: c.visitId, tabs: new Map<string, Tab>(), closedTabs: null, goneAt: null };
-      site.visitors.set(c.visitorId, entry);
-    } else {
-      entry.goneAt = null;
-      const prevUrl = entry.tabs.get(c.tabId)?.page.url ?? entry.closedTabs?.get(c.tabId);
-      entry.closedTabs?.delete(c.tabId);
-      // A tab reconnecting on the page it was on is not a page view; a new tab or another page is.
-      if (prevUrl !== c.page.url) entry.row.pagesViewed += 1;
-      else pageViewed = false;
-      entry.row.lastActivityAt = now;
-    }
-    entry.tabs.set(c.tabId, tab);
+    if (started) site.visitors.set(c.visitorId, entry);
+    else pageViewed = rejoinVisit(entry, c.tabId, c.page, now);
+    entry.tabs.set(c.tabId, { state: c.state, page: c.page, touchedAt: now });
     site.removed.delete(c.visitorId);
     site.leaving.delete(c.visitorId);
     this.refresh(site, entry);
-    return { newVisit, pageViewed };
+    return { newVisit: started, pageViewed };
   }
 
   /** A tab's socket closed. The visitor stays listed for the grace period if it was their last tab. */
   disconnectTab(siteId: string, visitorId: string, tabId: string): void {
-    const site = this.sites.get(siteId);
-    const entry = site?.visitors.get(visitorId);
-    const tab = entry?.tabs.get(tabId);
-    if (!site || !entry || !tab) return;
-    entry.tabs.delete(tabId);
-    entry.closedTabs ??= new Map();
-    entry.closedTabs.set(tabId, tab.page.url);
-    if (entry.closedTabs.size > 20) entry.closedTabs.delete(entry.closedTabs.keys().next().value!);
-    if (entry.tabs.size === 0) {
+    const found = this.findTab(siteId, visitorId, tabId);
+    if (!found) return;
+    const { site, entry, tab } = found;
+    if (closeTab(entry, tabId, tab)) {
       entry.goneAt = this.opts.now();
       site.leaving.add(visitorId);
     } else this.refresh(site, entry);
@@ -160,71 +103,44 @@ export class PresenceEngine {
    * on the same URL, nothing new, or an unknown visitor/tab (ignored).
    */
   pageView(siteId: string, visitorId: string, tabId: string, page: PageRef): 'viewed' | 'retitled' | 'same' | 'unknown' {
-    const site = this.sites.get(siteId);
-    const entry = site?.visitors.get(visitorId);
-    const tab = entry?.tabs.get(tabId);
-    if (!site || !entry || !tab) return 'unknown';
+    const found = this.findTab(siteId, visitorId, tabId);
+    if (!found) return 'unknown';
+    const { site, entry, tab } = found;
     if (tab.page.url === page.url && tab.page.title === page.title) return 'same';
-    const now = this.opts.now();
     const viewed = tab.page.url !== page.url;
-    if (viewed) entry.row.pagesViewed += 1;
-    tab.page = page;
-    tab.touchedAt = now;
-    // Navigating is activity: a hidden or idle tab that navigates is being used.
-    tab.state = 'active';
-    entry.row.lastActivityAt = now;
+    navigate(entry, tab, page, this.opts.now());
     this.refresh(site, entry);
     return viewed ? 'viewed' : 'retitled';
   }
 
   setTabState(siteId: string, visitorId: string, tabId: string, state: TabState): boolean {
-    const site = this.sites.get(siteId);
-    const entry = site?.visitors.get(visitorId);
-    const tab = entry?.tabs.get(tabId);
-    if (!site || !entry || !tab) return false;
+    const found = this.findTab(siteId, visitorId, tabId);
+    if (!found) return false;
+    const { site, entry, tab } = found;
     if (tab.state === state) return true;
-    const now = this.opts.now();
-    tab.state = state;
-    if (state === 'active') {
-      tab.touchedAt = now;
-      entry.row.lastActivityAt = now;
-    }
+    changeState(entry, tab, state, this.opts.now());
     this.refresh(site, entry);
     return true;
   }
 
   identify(siteId: string, visitorId: string, identity: Partial<Identity>): boolean {
-    const site = this.sites.get(siteId);
-    const entry = site?.visitors.get(visitorId);
-    if (!site || !entry) return false;
-    const cur = entry.row.identity;
-    entry.row.identity = {
-      name: identity.name ?? cur.name,
-      email: identity.email ?? cur.email,
-      attributes: { ...cur.attributes, ...identity.attributes },
-    };
-    site.dirty.add(visitorId);
-    return true;
+    return this.update(siteId, visitorId, (row) => {
+      row.identity = identified(row.identity, identity);
+    });
   }
 
   /** The call this visitor is in (or being rung for), shown in their row; null when it ends. */
   setCall(siteId: string, visitorId: string, call: LiveCall | null): boolean {
-    const site = this.sites.get(siteId);
-    const entry = site?.visitors.get(visitorId);
-    if (!site || !entry) return false;
-    entry.row.call = call;
-    site.dirty.add(visitorId);
-    return true;
+    return this.update(siteId, visitorId, (row) => {
+      row.call = call;
+    });
   }
 
   /** The visitor's conversation as their row shows it; null when they have none. */
   setChat(siteId: string, visitorId: string, chat: LiveChat | null): boolean {
-    const site = this.sites.get(siteId);
-    const entry = site?.visitors.get(visitorId);
-    if (!site || !entry) return false;
-    entry.row.chat = chat;
-    site.dirty.add(visitorId);
-    return true;
+    return this.update(siteId, visitorId, (row) => {
+      row.chat = chat;
+    });
   }
 
   /**
@@ -233,37 +149,19 @@ export class PresenceEngine {
    * identify again (fields the page already sent this visit stay).
    */
   recall(siteId: string, visitorId: string, stored: { visitCount: number; identity: Identity }): void {
-    const site = this.sites.get(siteId);
-    const entry = site?.visitors.get(visitorId);
-    if (!site || !entry) return;
-    const cur = entry.row.identity;
-    entry.row.visitCount = stored.visitCount;
-    entry.row.identity = {
-      name: cur.name ?? stored.identity.name,
-      email: cur.email ?? stored.identity.email,
-      attributes: { ...stored.identity.attributes, ...cur.attributes },
-    };
-    site.dirty.add(visitorId);
+    this.update(siteId, visitorId, (row) => {
+      row.visitCount = stored.visitCount;
+      row.identity = recalled(row.identity, stored.identity);
+    });
   }
 
-  /** Recompute the aggregate fields of a visitor from their tabs. */
-  private refresh(site: SiteState, entry: VisitorEntry): void {
-    let best: Tab | undefined;
-    let freshest: Tab | undefined;
-    for (const tab of entry.tabs.values()) {
-      if (!best || STATUS_RANK[tab.state] < STATUS_RANK[best.state]) best = tab;
-      if (!freshest || tab.touchedAt > freshest.touchedAt) freshest = tab;
-    }
-    if (!best || !freshest) return;
-    const row = entry.row;
-    row.status = best.state;
-    row.tabs = entry.tabs.size;
-    // The current page is the page of the most attentive tab, the freshest among equals.
-    const current = best.state === freshest.state ? freshest : best;
-    if (row.page.url !== current.page.url || row.page.title !== current.page.title) {
-      row.page = { ...current.page, path: pathOf(current.page.url) };
-    }
-    site.dirty.add(row.id);
+  /** Changes a listed visitor's row and marks it for the next drain; false if they are not listed. */
+  private update(siteId: string, visitorId: string, change: (row: LiveVisitor) => void): boolean {
+    const found = this.find(siteId, visitorId);
+    if (!found) return false;
+    change(found.entry.row);
+    found.site.dirty.add(visitorId);
+    return true;
   }
 
   /**
@@ -272,39 +170,13 @@ export class PresenceEngine {
    */
   tick(): void {
     const now = this.opts.now();
-    for (const [siteId, site] of this.sites) {
-      for (const id of site.leaving) {
-        const entry = site.visitors.get(id);
-        if (!entry || entry.goneAt === null) {
-          site.leaving.delete(id);
-        } else if (now - entry.goneAt >= this.opts.graceMs) {
-          site.leaving.delete(id);
-          if (this.opts.confirmRemovals) this.due.push({ siteId, visitorId: id });
-          else this.removeEntry(site, id, true);
-        }
-      }
-    }
-    if (now - this.lastSampleAt >= this.opts.sampleEveryMs) {
-      this.lastSampleAt = now;
-      for (const [siteId, site] of this.sites) {
-        site.samples.push({ at: now, count: site.visitors.size });
-        if (site.samples.length > this.opts.samplesKept) site.samples.shift();
-        if (site.visitors.size === 0 && site.samples.every((p) => p.count === 0)) this.sites.delete(siteId);
-      }
-    }
-  }
-
-  private removeEntry(site: SiteState, visitorId: string, announce: boolean): void {
-    site.visitors.delete(visitorId);
-    site.dirty.delete(visitorId);
-    if (announce) site.removed.add(visitorId);
+    this.departures.expire(this.sites, now);
+    this.sampler.sample(this.sites, now);
   }
 
   /** Visitors whose grace ran out since the last call (confirmRemovals): the cluster decides, then forget(). */
   takeDue(): VisitorRef[] {
-    const out = this.due;
-    this.due = [];
-    return out;
+    return this.departures.take();
   }
 
   /**
@@ -313,10 +185,9 @@ export class PresenceEngine {
    * the dashboards (that process re-announces it), so no removal goes out.
    */
   forget(siteId: string, visitorId: string, announce: boolean): void {
-    const site = this.sites.get(siteId);
-    const entry = site?.visitors.get(visitorId);
-    if (!site || !entry || entry.tabs.size > 0 || entry.goneAt === null) return;
-    this.removeEntry(site, visitorId, announce);
+    const found = this.find(siteId, visitorId);
+    if (!found || found.entry.tabs.size > 0 || found.entry.goneAt === null) return;
+    removeVisitor(found.site, visitorId, announce);
   }
 
   /**
@@ -326,10 +197,9 @@ export class PresenceEngine {
   holding(refs: readonly VisitorRef[]): VisitorRef[] {
     const out: VisitorRef[] = [];
     for (const r of refs) {
-      const site = this.sites.get(r.siteId);
-      const entry = site?.visitors.get(r.visitorId);
-      if (!site || !entry || entry.tabs.size === 0) continue;
-      site.dirty.add(r.visitorId);
+      const found = this.find(r.siteId, r.visitorId);
+      if (!found || found.entry.tabs.size === 0) continue;
+      found.site.dirty.add(r.visitorId);
       out.push({ siteId: r.siteId, visitorId: r.visitorId });
     }
     return out;
@@ -354,19 +224,8 @@ export class PresenceEngine {
     const at = this.opts.now();
     const out: PresenceDiff[] = [];
     for (const [siteId, site] of this.sites) {
-      if (site.dirty.size === 0 && site.removed.size === 0) continue;
-      // A site that sent a diff less than windowMs ago waits: changes on a busy site go out
-      // together, one message per window; the first change on a quiet site goes out at once.
-      if (at - site.sentAt < windowMs) continue;
-      site.sentAt = at;
-      const upserts: LiveVisitor[] = [];
-      for (const id of site.dirty) {
-        const e = site.visitors.get(id);
-        if (e) upserts.push({ ...e.row, page: { ...e.row.page } });
-      }
-      out.push({ siteId, upserts, removed: [...site.removed], total: site.visitors.size, at });
-      site.dirty.clear();
-      site.removed.clear();
+      const diff = takeDiff(siteId, site, at, windowMs);
+      if (diff) out.push(diff);
     }
     return out;
   }
@@ -374,36 +233,31 @@ export class PresenceEngine {
   snapshot(siteId: string): LiveVisitor[] {
     const site = this.sites.get(siteId);
     if (!site) return [];
-    return [...site.visitors.values()].map((e) => ({ ...e.row, page: { ...e.row.page } }));
+    return [...site.visitors.values()].map((e) => copyRow(e.row));
   }
 
   history(siteId: string): PresencePoint[] {
-    return [...(this.sites.get(siteId)?.samples ?? [])];
+    return this.sites.get(siteId)?.samples.all() ?? [];
+  }
+
+  /** When the latest samples were taken (latestSamples returns those until the next sampling). */
+  sampledAt(): number {
+    return this.sampler.sampledAt;
   }
 
   /** Latest sparkline sample of each site, for pushing to dashboards. */
-  /** When the latest samples were taken (latestSamples returns those until the next sampling). */
-  sampledAt(): number {
-    return this.lastSampleAt;
-  }
-
   latestSamples(): { siteId: string; point: PresencePoint }[] {
-    const out: { siteId: string; point: PresencePoint }[] = [];
-    for (const [siteId, site] of this.sites) {
-      const point = site.samples[site.samples.length - 1];
-      if (point && point.at === this.lastSampleAt) out.push({ siteId, point });
-    }
-    return out;
+    return this.sampler.latest(this.sites);
   }
 
   /** What the visitor told about themselves (identify), if they are online here. */
   identityOf(siteId: string, visitorId: string): Identity | null {
-    return this.sites.get(siteId)?.visitors.get(visitorId)?.row.identity ?? null;
+    return this.find(siteId, visitorId)?.entry.row.identity ?? null;
   }
 
   /** The visit key of the visitor's current visit, if they are listed. */
   visitIdOf(siteId: string, visitorId: string): string | null {
-    return this.sites.get(siteId)?.visitors.get(visitorId)?.visitId ?? null;
+    return this.find(siteId, visitorId)?.entry.visitId ?? null;
   }
 
   has(siteId: string, visitorId: string): boolean {
