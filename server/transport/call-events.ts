@@ -23,8 +23,6 @@ import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } fro
 import type { VisitorEvents } from './visitor-namespace';
 import { wireVisitorCalls } from './visitor-call-events';
 
-export { visitorRoom } from './visitor-room';
-
 export interface CallTransportDeps {
   book: CallBook;
   recorder: CallRecorder;

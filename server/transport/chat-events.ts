@@ -37,7 +37,7 @@ import {
   VisitorChatTypingSchema,
   VisitorRefSchema,
 } from './schemas';
-import { visitorRoom } from './call-events';
+import { visitorRoom } from './visitor-room';
 
 export const workspaceRoom = (workspaceId: string) => `ws:${workspaceId}`;
 export const browserRoom = (siteId: string, tokenId: string) => `vtok:${siteId}:${tokenId}`;
