@@ -1,6 +1,6 @@
 'use client';
 import { useRouter } from 'next/navigation';
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { WidgetSettings } from '../../server/protocol/widget';
 import { ChatSettingsFields, chatErrors, type ChatDraft } from './chat-settings-fields';
 import { OriginsField, originLines, originsError } from './origins-field';
@@ -32,6 +32,15 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, 
   const [formError, setFormError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
+  // After a refused save, the first field in error gets the focus: on a long form (and on a
+  // phone) its message is often above the fold, and the Save button alone would show nothing.
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusError = useRef(false);
+  useEffect(() => {
+    if (!focusError.current) return;
+    focusError.current = false;
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -46,6 +55,7 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, 
       ...(widget ? widgetErrors(look) : {}),
     };
     if (Object.values(local).some(Boolean)) {
+      focusError.current = true;
       setErrors(local);
       setBusy(false);
       return;
@@ -62,6 +72,7 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, 
         return;
       }
       if (result.kind === 'refused') {
+        focusError.current = true;
         setErrors(result.fields ?? {});
         if (!result.fields || Object.keys(result.fields).length === 0) setFormError(result.message ?? 'Could not save the site. Try again.');
         setBusy(false);
@@ -87,7 +98,7 @@ export function SiteForm({ siteId, initialName = '', initialOrigins = [], chat, 
   }
 
   return (
-    <form className="form" onSubmit={submit} noValidate data-testid="site-form">
+    <form ref={formRef} className="form" onSubmit={submit} noValidate data-testid="site-form">
       <div className="field">
         <label className="label" htmlFor={`${id}-name`}>
           Site name

@@ -52,6 +52,8 @@ describe('install status and refused origins in a real browser', () => {
       '"not an origin" is not an origin like https://example.com',
       '"ftp://files.example" is not an origin like https://example.com',
     ]);
+    // The field in error has the focus (its message may be above the fold, far from Save).
+    expect(await owner.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('allowedOrigins');
     await owner.fill('textarea[name=allowedOrigins]', allowed);
     await owner.click('[data-testid=site-form] button[type=submit]');
     await owner.waitForURL(/\/sites\/[0-9a-f-]{36}\/install/);
