@@ -2,7 +2,7 @@
 // The filter toolbar of the live table. Every control writes into the view (kept in the URL).
 import { memo, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { LiveVisitor, VisitorStatus } from '../../server/protocol';
-import { DEVICE_TYPES, UNKNOWN_COUNTRY, activeFilterCount, clearFilters, type ViewState } from './filters';
+import { DEVICE_TYPES, UNKNOWN_COUNTRY, activeFilterCount, clearFilters, type ViewState } from './view-state';
 import { facetSummary, type FacetSummary } from './view-counts';
 import { DEVICE_LABEL, STATUS_LABEL, countryName, flagOf } from './format';
 import { SearchIcon } from '../components/search-icon';

@@ -1,7 +1,9 @@
 // The live table's rows and top pages for a view, computed in one pass, and again from the
 // previous result when only a few visitors changed (liveView). Pure functions, unit-tested.
 import type { LiveVisitor, VisitorStatus } from '../../server/protocol';
-import { compareKeyed, compileFilter, sortRows, sortValue, type Keyed, type ViewState } from './filters';
+import { compareKeyed, sortRows, sortValue, type Keyed } from './sort-rows';
+import type { ViewState } from './view-state';
+import { compileFilter } from './visitor-filter';
 import { pathOnly, topPaths, type PageCount } from './view-counts';
 
 export interface ViewResult {

@@ -1,7 +1,8 @@
 // Counts beside the live table: visitors per page (the top pages card), per source, country and
 // device (the filter menus) and per status. Pure functions, unit-tested with the filters.
 import type { LiveVisitor, VisitorStatus } from '../../server/protocol';
-import { UNKNOWN_COUNTRY, chatMatches } from './filters';
+import { UNKNOWN_COUNTRY } from './view-state';
+import { chatMatches } from './visitor-filter';
 
 /** "/pricing?ref=nav#plans" -> "/pricing" (the server already reduced the URL to its path). */
 export function pathOnly(path: string): string {

@@ -3,7 +3,7 @@
 // (the order itself is applied upstream, in filters.ts).
 import { flexRender, type Header } from '@tanstack/react-table';
 import type { LiveVisitor } from '../../server/protocol';
-import type { SortKey } from './filters';
+import type { SortKey } from './view-state';
 import { columnMeta } from './visitor-columns';
 
 interface Props {

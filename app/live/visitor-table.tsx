@@ -10,7 +10,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { LiveVisitor } from '../../server/protocol';
 import type { AttentionMap } from './attention';
-import type { SortKey, ViewState } from './filters';
+import type { SortKey, ViewState } from './view-state';
 import { rowHighlight, type RowMark } from './live-store';
 import { TableNow, type TableMeta } from './visitor-cells';
 import { COLUMNS, tableMinWidth } from './visitor-columns';
