@@ -7,7 +7,7 @@ import type { EventBus } from '../events/bus';
 import { initialsOf } from '../initials';
 import type { AgentBrief } from '../protocol';
 import { userRoom } from './agent-namespace';
-import { wrap } from './chat-events';
+import { wrap } from './chat-refusals';
 import { on, tokenBucket } from './handler';
 import type { AgentNamespace, AgentSocket } from './io';
 import { AssignSchema, ConversationRefSchema } from './schemas';
