@@ -35,7 +35,7 @@ async function startBaseline(relay = false): Promise<void> {
     httpServer.once('error', reject);
     httpServer.listen(0, '127.0.0.1', () => resolve());
   });
-  // The engine settings Porchlight uses (server/main.ts), nothing else.
+  // The engine settings Porchlight uses (server/socket-server.ts), nothing else.
   const io = new SocketServer(httpServer, {
     cors: { origin: true, credentials: true },
     pingInterval: 25_000,

@@ -435,7 +435,7 @@ function render(o: Options, r: Report, startedAt: Date, finished: boolean): stri
       `reported too. Percentiles are nearest-rank over the messages sent in the measured window; a message not received within 5 s after the window counts as lost.`,
       `"Server time" is measured inside the server process (no server code changed: the bench entry adds an \`onAny\` listener, which socket.io calls right before`,
       `the handlers, and subscribes to the domain's \`chat:message-sent\`, published once the message is committed, after the fan-out subscriber has emitted it).`,
-      `**Baseline**: a bare socket.io server (the same engine options as server/main.ts: pingInterval 25 s, pingTimeout 20 s, maxHttpBufferSize 64 KB, CORS) whose`,
+      `**Baseline**: a bare socket.io server (the same engine options as server/socket-server.ts: pingInterval 25 s, pingTimeout 20 s, maxHttpBufferSize 64 KB, CORS) whose`,
       `/visitor namespace accepts every connection; a chatting visitor's socket joins its room, the dashboards' sockets join one room, and \`chat:send\` is relayed`,
       `with the same fan-out as Porchlight's (a visitor's message to every dashboard, an agent's message to the visitor's room and every dashboard) as a message`,
       `object of the same shape (without Porchlight's conversation summary) and acknowledged, with nothing stored and no checks. The same generators hold the same`,

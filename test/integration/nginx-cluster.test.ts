@@ -147,7 +147,7 @@ describe.skipIf(missing.length > 0)('three processes behind nginx with server/de
 
   it('accepts visitors over WebSocket and long-polling, still checks their Origin, keeps /metrics in and sets the forwarded headers', async () => {
     expect((await get('/readyz')).statusCode).toBe(200);
-    // nginx never cuts a live socket: its timeouts outlast socket.io's heartbeat (server/main.ts:
+    // nginx never cuts a live socket: its timeouts outlast socket.io's heartbeat (server/socket-server.ts:
     // a ping every 25 s, 20 s for the answer). Read from the file (a real wait would take a minute).
     const shipped = readFileSync(NGINX_SITE, 'utf8');
     for (const d of ['proxy_read_timeout', 'proxy_send_timeout']) expect(Number(new RegExp(`^\\s*${d} (\\d+)s;$`, 'm').exec(shipped)?.[1]), d).toBeGreaterThan(25 + 20);
