@@ -27,8 +27,12 @@ async function main(): Promise<void> {
   await db.waitReady;
   // Every protocol message goes through one queue: PGlite is a single backend.
   let queue: Promise<void> = Promise.resolve();
+  // Once the database is closed nothing may touch it (its WebAssembly memory is gone): the
+  // connections' own goodbyes (a ROLLBACK on close) queued behind the close are skipped.
+  let closed = false;
+  const sockets = new Set<Socket>();
   const run = (fn: () => Promise<void>) => {
-    queue = queue.then(fn).catch((err: unknown) => post({ type: 'warn', message: `PGlite: ${messageOf(err)}` }));
+    queue = queue.then(() => (closed ? undefined : fn())).catch((err: unknown) => post({ type: 'warn', message: `PGlite: ${messageOf(err)}` }));
   };
   // The connection whose statements ran last. node-postgres' pool in db.ts holds one connection,
   // so another connection only appears when the pool replaces this one; a transaction the old
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
 
   function serve(socket: Socket): void {
     socket.setNoDelay(true);
+    sockets.add(socket);
     let buffered: Buffer = Buffer.alloc(0);
     let started = false;
     socket.on('data', (chunk: Buffer) => {
@@ -83,6 +88,7 @@ async function main(): Promise<void> {
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
+      sockets.delete(socket);
       run(async () => {
         if (owner === socket && db.isInTransaction()) await db.exec('ROLLBACK');
       });
@@ -100,6 +106,9 @@ async function main(): Promise<void> {
     if (m.type !== 'close') return;
     server.close();
     run(async () => {
+      closed = true;
+      // A statement that arrives from here on would get no answer: its client learns at once.
+      for (const socket of sockets) socket.destroy();
       await db.close();
       post({ type: 'closed' });
     });
