@@ -115,7 +115,7 @@ export function LiveVisitors({ site, snippet, initialView }: Props) {
           clientNow={clientNow}
         />
         <StatusCard byStatus={byStatus} status={view.status} setView={setView} />
-        <TopPagesCard pages={topPages} page={view.page} ready={state.ready} setView={setView} />
+        <TopPagesCard pages={topPages} page={view.page} ready={state.ready} total={total} setView={setView} />
       </div>
 
       {empty ? (

@@ -10,10 +10,12 @@ interface Props {
   /** The view's page filter. */
   page: string;
   ready: boolean;
+  /** Visitors online, filtered or not: an empty card says whether nobody is here or the filters hide them. */
+  total: number;
   setView: Dispatch<SetStateAction<ViewState>>;
 }
 
-export function TopPagesCard({ pages, page, ready, setView }: Props) {
+export function TopPagesCard({ pages, page, ready, total, setView }: Props) {
   return (
     <section className="card stat" aria-labelledby="stat-pages">
       <div className="stat-label">
@@ -25,8 +27,8 @@ export function TopPagesCard({ pages, page, ready, setView }: Props) {
         )}
       </div>
       {pages.length === 0 ? (
-        <span className="muted" style={{ fontSize: 13 }}>
-          {ready ? 'No one to count yet.' : 'Loading…'}
+        <span className="muted" style={{ fontSize: 13 }} data-testid="top-pages-empty">
+          {!ready ? 'Loading…' : total > 0 ? 'No one matches the filters.' : 'No one to count yet.'}
         </span>
       ) : (
         <ul className="top-pages" data-testid="top-pages">

@@ -131,6 +131,14 @@ describe('dashboard in a real browser', () => {
     await expect.poll(() => other.locator('[data-testid=visitor-row]').count(), POLL).toBe(1);
     expect(filteredUrl.startsWith(liveUrl)).toBe(true);
 
+    // A search nobody matches: the table and the pages card say the filters hide everyone, not
+    // that nobody is here.
+    await page.fill('[data-testid=search]', 'zzz-nobody');
+    await expect.poll(() => page.locator('[data-testid=no-matches]').isVisible(), POLL).toBe(true);
+    expect(await page.locator('[data-testid=top-pages-empty]').innerText()).toBe('No one matches the filters.');
+    await page.fill('[data-testid=search]', '');
+    await expect.poll(() => rows.count(), POLL).toBe(1);
+
     // Columns the agent does not use can be hidden, which gives the page title room, and the
     // choice is remembered in this browser.
     const headers = (p: Page) => p.locator('.vt thead th').allInnerTexts();
