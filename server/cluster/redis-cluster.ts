@@ -220,10 +220,13 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
     }
   };
   let sampler: ReturnType<typeof setTimeout> | null = null;
+  /** The slot being sampled, until its point went out: a snapshot's history stops before it. */
+  let inFlight: number | null = null;
   const scheduleSample = () => {
     const next = slotOf(o.now(), every) + every;
     sampler = setTimeout(() => {
       const slot = slotOf(o.now(), every);
+      inFlight = slot;
       writeCounts(slot)
         .then(async (sites) => {
           // Every process has added its visitors half-way through; the points are settled before they are pushed.
@@ -232,7 +235,10 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
           await new Promise((r) => setTimeout(r, PUSH_AFTER_MS / 2).unref());
         })
         .then(() => pushPoints(slot))
-        .catch((err: unknown) => o.log('cluster sparkline sample failed', err));
+        .catch((err: unknown) => o.log('cluster sparkline sample failed', err))
+        .finally(() => {
+          if (inFlight === slot) inFlight = null;
+        });
       scheduleSample();
     }, Math.max(0, next - o.now()) + 20);
     sampler.unref();
@@ -278,7 +284,11 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
       if (!linkUp()) return o.presence.history(siteId);
       try {
         // Up to the last slot whose point went out already (every process has written it by then).
-        return await readPoints(siteId, slotOf(o.now() - PUSH_AFTER_MS, every));
+        // On a busy machine a slot's sampling can outlast PUSH_AFTER_MS: its point, unsettled, would
+        // read as zero, so the history stops before it and the push brings it.
+        let to = slotOf(o.now() - PUSH_AFTER_MS, every);
+        if (inFlight !== null && to >= inFlight) to = inFlight - every;
+        return await readPoints(siteId, to);
       } catch (err) {
         o.log('cluster sparkline read failed', err);
         return o.presence.history(siteId);
