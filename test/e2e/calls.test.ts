@@ -10,7 +10,8 @@ import { openDemoLivePage } from '../support/demo';
 import { instrumentMedia, mediaReport, remoteVideo, videoFramesAdvance, videoLuma, audioEnergyGrows, waitForVisitorId } from '../support/media';
 
 const POLL = { timeout: 8000 };
-const RING_MS = 4000;
+// Long enough for a busy Chromium to get through the steps between the ring and the click.
+const RING_MS = 8000;
 
 describe('video calls in a real browser', () => {
   let app: AppProcess;

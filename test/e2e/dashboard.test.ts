@@ -91,7 +91,7 @@ describe('dashboard in a real browser', () => {
     const visitor = await (await browser.newContext()).newPage();
     await visitor.goto(`${customer.url}/landing`);
     const loaded = Date.now();
-    await page.locator('[data-testid=visitor-row]').first().waitFor({ timeout: 5000 });
+    await page.locator('[data-testid=visitor-row]').first().waitFor(POLL);
     console.log(`[e2e] pasted-snippet visitor in the table ${Date.now() - loaded} ms after load`);
     expect(await page.locator('[data-testid=visitor-row]').first().innerText()).toContain("Olivia's landing");
     await visitor.context().close();

@@ -30,15 +30,27 @@ describe.each(testDatabases())('assignment ($name)', (kind) => {
     await sleep(100); // joins its workspace rooms right after connecting
     return s;
   };
-  /** A new visitor writes their first message; resolves with the conversation as an agent sees it once assigned (or not). */
-  const newConversation = async (watcher: AgentSocket) => {
+  /**
+   * A new visitor writes their first message; resolves with the conversation as an agent sees it:
+   * once assigned when `assigned` (the rotation runs after the conversation opens, unawaited), or
+   * a moment later otherwise.
+   */
+  const newConversation = async (watcher: AgentSocket, { assigned = false } = {}) => {
     const v = visitorSocket(server.url, { key: site.publicKey, origin: ORIGIN, auth: handshake() });
     open.push(v);
     await connected(v);
     const { message } = await must(ask<{ message: ChatMessage }>(v, 'chat:send', { id: randomUUID(), text: 'Hello?' }));
-    await sleep(300); // the rotation runs right after the conversation opens
-    const [c] = (await must(ask<{ conversations: ConversationSummary[] }>(watcher, 'chat:list', { status: 'open' }))).conversations.filter((x) => x.id === message.conversationId);
-    return c!;
+    const read = async () => (await must(ask<{ conversations: ConversationSummary[] }>(watcher, 'chat:list', { status: 'open' }))).conversations.find((x) => x.id === message.conversationId)!;
+    if (!assigned) {
+      await sleep(300);
+      return read();
+    }
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const c = await read();
+      if (c.assignee || Date.now() > deadline) return c;
+      await sleep(100);
+    }
   };
   const join = async (name: string) => {
     const a = await signUp(server.url, name);
@@ -77,13 +89,13 @@ describe.each(testDatabases())('assignment ($name)', (kind) => {
     const a = await dashboard(ana);
     const b = await dashboard(ben);
     const got: (string | undefined)[] = [];
-    for (let i = 0; i < 4; i++) got.push((await newConversation(a)).assignee?.name);
+    for (let i = 0; i < 4; i++) got.push((await newConversation(a, { assigned: true })).assignee?.name);
     // Each in turn: never the same agent twice in a row, both twice.
     expect(got.filter((n, i) => i > 0 && n === got[i - 1])).toEqual([]);
     expect([...got].sort()).toEqual(['Ana', 'Ana', 'Ben', 'Ben']);
     await must(ask(b, 'agent:availability', { away: true }));
     await sleep(100);
-    for (let i = 0; i < 2; i++) expect((await newConversation(a)).assignee?.name).toBe('Ana');
+    for (let i = 0; i < 2; i++) expect((await newConversation(a, { assigned: true })).assignee?.name).toBe('Ana');
     await must(ask(b, 'agent:availability', { away: false }));
     await server.services.assignment.setMode(workspaceId, 'first_reply');
   });

@@ -76,8 +76,7 @@ describe.each(testDatabases())('availability ($name)', (kind) => {
     expect(names((await back).agents)).toEqual(['Ana Lima']);
     expect(await onTeamPage()).toBe('online');
     desk.s.disconnect();
-    await sleep(200);
-    expect(await onTeamPage()).toBe('offline');
+    await expect.poll(onTeamPage, { timeout: 5000 }).toBe('offline');
   });
 
   it('Away is kept: the agent’s other tab is told at once, and a tab opened later starts Away', async () => {

@@ -291,13 +291,19 @@ describe.each(testDatabases())('calls ($name)', (kind) => {
     const a = await agent(ana);
     const v = await visitor();
     const codes: string[] = [];
-    for (let i = 0; i < 11; i++) {
+    const startedAt = Date.now();
+    while (codes.length < 30 && !codes.includes('rate_limited')) {
       const c = await startCall(a, v.auth.visitorId);
       codes.push(c.ok ? 'ok' : c.code);
       if (c.ok) await ask(a, 'call:cancel', { callId: c.call.callId });
     }
-    // A burst of ten, then about one a second.
-    expect(codes).toEqual([...Array(10).fill('ok'), 'rate_limited']);
+    // A burst of ten, then about one a second: on a slow machine the burst may earn a token or two
+    // back before it runs out, never more than one per second it took.
+    const refills = Math.floor((Date.now() - startedAt) / 1000);
+    expect(codes.slice(0, 10)).toEqual(Array(10).fill('ok'));
+    expect(codes.at(-1)).toBe('rate_limited');
+    expect(codes.length).toBeLessThanOrEqual(11 + refills);
+    expect(codes.filter((c) => c !== 'ok' && c !== 'rate_limited')).toEqual([]);
   });
 
   it('fails a call accepted without camera or microphone and tells the agent why', async () => {
@@ -357,11 +363,13 @@ describe.each(testDatabases())('calls ($name)', (kind) => {
     let ended = false;
     a.on('call:ended', () => (ended = true));
     v.s.disconnect();
+    const leftAt = Date.now();
     await sleep(300);
     const next = track(visitorSocket(server.url, { key: site.publicKey, origin: ORIGIN, auth: { ...v.auth, page: { url: 'https://shop.example/pricing', title: 'Pricing' } } }));
     const invite = await nextEvent<CallInvite>(next, 'call:invite');
     expect(invite.callId).toBe(started.call.callId);
-    await sleep(GRACE_MS + 300);
+    // Past the grace counted from the tab's leaving (and still inside the ring).
+    await sleep(Math.max(0, GRACE_MS + 300 - (Date.now() - leftAt)));
     expect(ended).toBe(false);
     expect((await ask(next, 'call:accept', { callId: invite.callId, media: { audio: true, video: false } })).ok).toBe(true);
   });
