@@ -3,26 +3,25 @@
 // visitor's typing (and draft, with sneak peek), the composer, and beside it the visitor's live
 // context (the live page's visitor profile, fed by watching their site).
 import Link from 'next/link';
-import { AssigneePicker } from './assignee-picker';
-import { useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConversationSummary, LiveVisitor } from '../../server/protocol';
 import { visitorLabel } from '../../server/chat/friendly-name';
-import { initialsOf } from '../../server/initials';
 import { PanelCallButtons, callBlockedReason } from '../call/call-buttons';
 import { useCallActions } from '../call/call-provider';
-import { AttentionFaces } from '../live/attention-faces';
 import { NOBODY } from '../live/row-attention';
 import { VisitorProfile } from '../live/visitor-profile';
 import { useVisitorFocus } from '../lib/use-visitor-focus';
-import { STATUS_LABEL, clip } from '../live/format';
+import { clip } from '../live/format';
 import { useLiveSite, useNow } from '../live/use-live-site';
-import { useChat, useChatActions, type TypingInfo } from './chat-context';
+import { useChat, useChatActions } from './chat-context';
 import { pendingBubbles } from './chat-store';
 import { Composer } from './composer';
-import { BackIcon, InfoIcon } from './icons';
-import { avatarColor } from './inbox-shell';
+import { ConversationHeader } from './conversation-header';
+import { BackIcon } from './icons';
 import { MessageList } from './message-list';
+import { TypingLine } from './typing-line';
+import { useMarkRead } from './use-mark-read';
+import { useThreadScroll } from './use-thread-scroll';
 
 export function ConversationView({ conversationId }: { conversationId: string }) {
   const chat = useChat();
@@ -61,7 +60,6 @@ function ConversationBody({ conversation: c }: { conversation: ConversationSumma
   const chat = useChat()!;
   const actions = useChatActions()!;
   const calls = useCallActions();
-  const params = useSearchParams();
   const { state: live, attention, requestDetails } = useLiveSite(c.siteId);
   // Colleagues see on the visitor's row that this agent is in their conversation, and vice versa.
   useVisitorFocus('chatting', c.siteId, c.visitorId);
@@ -82,56 +80,8 @@ function ConversationBody({ conversation: c }: { conversation: ConversationSumma
   const pending = useMemo(() => pendingBubbles(chat.state, c.id), [chat.state, c.id]);
   const typing = chat.typing.get(c.id);
 
-  // ---- read: the thread is on screen and the tab is visible ----
-  const [visible, setVisible] = useState(true);
-  useEffect(() => {
-    const on = () => setVisible(document.visibilityState === 'visible');
-    on();
-    document.addEventListener('visibilitychange', on);
-    return () => document.removeEventListener('visibilitychange', on);
-  }, []);
-  const lastVisitorSeq = useMemo(() => {
-    for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.from !== 'agent') return messages[i]!.seq;
-    return 0;
-  }, [messages]);
-  const readSent = useRef(0);
-  const heldSeq = thread?.lastSeq ?? 0;
-  useEffect(() => {
-    if (!visible || !thread || !chat.connected) return;
-    const unreadHere = c.unread > 0 || lastVisitorSeq > c.agentReadSeq;
-    if (!unreadHere || heldSeq <= readSent.current && c.unread === 0) return;
-    readSent.current = heldSeq;
-    actions.markRead(c.id, heldSeq);
-  }, [visible, thread, heldSeq, c.unread, c.agentReadSeq, c.id, lastVisitorSeq, chat.connected, actions]);
-  // A reconnect may have lost the read: allow sending it again.
-  useEffect(() => {
-    if (!chat.connected) readSent.current = 0;
-  }, [chat.connected]);
-
-  // ---- scrolling: open at the end; follow new messages when already at the end ----
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const atEnd = useRef(true);
-  const [showJump, setShowJump] = useState(false);
-  const count = messages.length + pending.length;
-  const typingShown = !!typing?.visitor || !!typing?.agents.length;
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    if (atEnd.current) el.scrollTop = el.scrollHeight;
-    else setShowJump(true);
-  }, [count, typingShown, typing?.visitor?.text]);
-  const onScroll = () => {
-    const el = scrollRef.current;
-    if (!el) return;
-    atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
-    if (atEnd.current) setShowJump(false);
-  };
-  const jump = () => {
-    const el = scrollRef.current;
-    if (el) el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
-    atEnd.current = true;
-    setShowJump(false);
-  };
+  useMarkRead(c, thread, messages, chat.connected, actions);
+  const { scrollRef, showJump, onScroll, jump } = useThreadScroll(messages.length + pending.length, typing);
 
   // ---- close / reopen ----
   const [busy, setBusy] = useState(false);
@@ -158,64 +108,23 @@ function ConversationBody({ conversation: c }: { conversation: ConversationSumma
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [showInfo]);
-  const qs = params.toString();
-  const assignee = c.assignee ? (c.assignee.id === chat.me.id ? 'you' : c.assignee.name) : null;
 
   return (
     <div className={`convo${showInfo ? ' convo-info-open' : ''}`} data-testid="conversation" data-conversation-id={c.id} data-status={c.status}>
       <div className="convo-main">
-        <header className="convo-head">
-          <Link href={`/conversations${qs ? `?${qs}` : ''}`} className="btn btn-ghost btn-sm btn-icon convo-back" aria-label="Back to conversations" data-testid="conversation-back">
-            <BackIcon />
-          </Link>
-          <span className={`conv-avatar convo-avatar${name ? ' known' : ''}`} aria-hidden="true" style={name ? undefined : { background: avatarColor(c.visitorId) }}>
-            {initialsOf(label)}
-            <span className={`presence-dot${online ? ` dot-${visitor!.status}` : ''}`} />
-          </span>
-          <div className="convo-who">
-            <h2 data-testid="conversation-title">{clip(label, 80)}</h2>
-            <div className="convo-sub">
-              <span className="convo-presence" data-testid="conversation-presence">
-                {online ? `${STATUS_LABEL[visitor!.status]} on ${clip(visitor!.page.path, 80)}` : 'Not on the site now'}
-              </span>
-              <span aria-hidden="true">·</span>
-              <span className="convo-site">{clip(c.siteName, 40)}</span>
-            </div>
-          </div>
-          <div className="convo-actions">
-            {/* Said for screen readers; the picker beside it shows the same to the eye. */}
-            <span className={`assignee sr-only${assignee ? '' : ' assignee-none'}`}>
-              {assignee && (
-                <span className="assignee-avatar" aria-hidden="true">
-                  {initialsOf(c.assignee!.name)}
-                </span>
-              )}
-              <span data-testid="conversation-assignee">{assignee ? `Assigned to ${clip(assignee, 30)}` : 'Unassigned'}</span>
-            </span>
-            <AttentionFaces agents={attention.get(c.visitorId) ?? NOBODY} />
-            <AssigneePicker conversation={c} meId={chat.me.id} />
-            {c.status === 'open' ? (
-              <button type="button" className="btn btn-sm" disabled={busy} onClick={() => void setStatus('close')} data-testid="conversation-close">
-                Close
-              </button>
-            ) : (
-              <button type="button" className="btn btn-sm" disabled={busy} onClick={() => void setStatus('reopen')} data-testid="conversation-reopen">
-                Reopen
-              </button>
-            )}
-            <button
-              type="button"
-              className="btn btn-ghost btn-sm btn-icon convo-info-btn"
-              aria-pressed={showInfo}
-              aria-label="Visitor details"
-              title="Visitor details"
-              onClick={() => setShowInfo((s) => !s)}
-              data-testid="conversation-info"
-            >
-              <InfoIcon />
-            </button>
-          </div>
-        </header>
+        <ConversationHeader
+          conversation={c}
+          name={name}
+          label={label}
+          visitor={visitor}
+          online={online}
+          attention={attention.get(c.visitorId) ?? NOBODY}
+          meId={chat.me.id}
+          busy={busy}
+          onStatus={(to) => void setStatus(to)}
+          showInfo={showInfo}
+          onToggleInfo={() => setShowInfo((s) => !s)}
+        />
 
         <div className="convo-scroll" ref={scrollRef} onScroll={onScroll}>
           {!thread ? (
@@ -280,38 +189,3 @@ function ConversationBody({ conversation: c }: { conversation: ConversationSumma
   );
 }
 
-/** "Amber Fox is typing: “how much is the…”" (the draft only with sneak peek), and other agents typing. */
-function TypingLine({ typing, label }: { typing: TypingInfo | undefined; label: string }) {
-  if (!typing?.visitor && !typing?.agents.length) return <div className="typing-slot" aria-hidden="true" />;
-  return (
-    <div className="typing-slot" aria-live="polite">
-      {typing.visitor && (
-        <div className="typing" data-testid="typing-indicator">
-          <span className="typing-dots" aria-hidden="true">
-            <i />
-            <i />
-            <i />
-          </span>
-          <span>
-            {clip(label, 40)} is typing
-            {typing.visitor.text ? (
-              <>
-                :{' '}
-                <em className="sneak" data-testid="sneak-peek" title="What they are typing, before they send it (sneak peek)">
-                  “{clip(typing.visitor.text, 400)}”
-                </em>
-              </>
-            ) : (
-              '…'
-            )}
-          </span>
-        </div>
-      )}
-      {typing.agents.map((a) => (
-        <div className="typing typing-agent" key={a.id} data-testid="agent-typing">
-          <span>{clip(a.name, 40)} is typing a reply…</span>
-        </div>
-      ))}
-    </div>
-  );
-}
