@@ -1,36 +1,14 @@
 // Writes visit history in batches, off the live path: the presence engine never waits for it.
-// Events queue in memory and are flushed every interval in one transaction.
-import { sql } from 'drizzle-orm';
+// Events queue in memory and are flushed every interval as a few idempotent statements (one per
+// kind of event and chunk, batch-plan.ts); a step that fails because the database is away goes back
+// to the queue with the steps after it.
 import type { Db } from '../../drizzle/db';
-import { visit, visitor } from '../../drizzle/schema';
-import type { Device, Identity, PageRef, Utm } from '../protocol';
-import { visitRowId } from './visit-id';
+import { planBatch } from './batch-plan';
+import { isConnectionError } from './connection-error';
+import type { HistoryEvent, RecalledVisitor } from './history-event';
 
-export type HistoryEvent =
-  | {
-      kind: 'visit';
-      siteId: string;
-      visitorKey: string;
-      visitKey: string;
-      at: number;
-      startedAt: number;
-      landing: PageRef;
-      referrer: string;
-      source: string;
-      utm: Utm;
-      country: string | null;
-      device: Device;
-    }
-  | { kind: 'page'; siteId: string; visitorKey: string; visitKey: string; page: PageRef; at: number }
-  | { kind: 'seen'; siteId: string; visitorKey: string; visitKey: string; at: number }
-  | { kind: 'identify'; siteId: string; visitorKey: string; name?: string; email?: string; attributes?: Record<string, string | number | boolean> };
-
-export interface RecalledVisitor {
-  siteId: string;
-  visitorKey: string;
-  visitCount: number;
-  identity: Identity;
-}
+export type { HistoryEvent, RecalledVisitor } from './history-event';
+export { isConnectionError } from './connection-error';
 
 export interface HistoryWriterOptions {
   intervalMs: number;
@@ -60,12 +38,6 @@ export interface HistoryStats {
   retries: number;
   /** When the next retry may run (epoch ms); null when writing normally. */
   retryAt: number | null;
-}
-
-/** One statement's worth of a batch, with the events it stands for (put back if it cannot run now). */
-interface Step {
-  events: HistoryEvent[];
-  run: () => Promise<unknown>;
 }
 
 export class HistoryWriter {
@@ -134,7 +106,7 @@ export class HistoryWriter {
     this.queue = [];
     const started = performance.now();
     const recalled: RecalledVisitor[] = [];
-    const steps = this.plan(batch, recalled);
+    const steps = planBatch(this.db, batch, recalled);
     let away = false;
     for (let i = 0; i < steps.length && !away; i++) {
       try {
@@ -157,7 +129,7 @@ export class HistoryWriter {
         if (events.length > 1) {
           // One bad row must not take its chunk down: the chunk's events go again one by one,
           // right here, and only the ones the database refuses are lost.
-          steps.splice(i + 1, 0, ...events.flatMap((e) => this.plan([e], recalled)));
+          steps.splice(i + 1, 0, ...events.flatMap((e) => planBatch(this.db, [e], recalled)));
           continue;
         }
         // The database refused this row: retrying would fail again. Report, count, go on.
@@ -174,141 +146,4 @@ export class HistoryWriter {
     this.opts.onFlushed?.(performance.now() - started);
     if (recalled.length) this.opts.onVisitorsRecalled?.(recalled);
   }
-
-  /**
-   * The batch as statements in bounded chunks (PostgreSQL takes at most 65,535 parameters per
-   * statement): visits first (page views and last-seen updates need them), then page views,
-   * last-seen times and identities. Each statement is idempotent, so one put back and run again
-   * after a lost connection stores its rows once.
-   */
-  private plan(batch: HistoryEvent[], recalled: RecalledVisitor[]): Step[] {
-    const visits = new Map<string, Extract<HistoryEvent, { kind: 'visit' }>>();
-    const pages: { visitId: string; e: Extract<HistoryEvent, { kind: 'page' }> }[] = [];
-    const seen = new Map<string, Extract<HistoryEvent, { kind: 'seen' }>>();
-    const identities = new Map<string, Extract<HistoryEvent, { kind: 'identify' }>>();
-    for (const e of batch) {
-      if (e.kind === 'visit') visits.set(visitRowId(e.siteId, e.visitorKey, e.visitKey), e);
-      else if (e.kind === 'page') pages.push({ visitId: visitRowId(e.siteId, e.visitorKey, e.visitKey), e });
-      else if (e.kind === 'seen') seen.set(visitRowId(e.siteId, e.visitorKey, e.visitKey), e);
-      else {
-        const key = `${e.siteId}\n${e.visitorKey}`;
-        const prev = identities.get(key);
-        identities.set(key, prev ? { ...prev, ...e, attributes: { ...prev.attributes, ...e.attributes } } : e);
-      }
-    }
-    const steps: Step[] = [];
-    for (const part of chunks([...visits], CHUNK)) {
-      steps.push({ events: part.map(([, e]) => e), run: async () => recalled.push(...(await this.writeVisits(part))) });
-    }
-    for (const part of chunks(pages, CHUNK)) {
-      steps.push({
-        events: part.map((p) => p.e),
-        // Ordered by arrival so ids follow it: a trail sorts on (at, id) and two views can share a
-        // millisecond. A view already stored (the same visit, url and time: a retried statement
-        // whose answer was lost) is not stored twice; views of a visit that is not stored are skipped.
-        run: () =>
-          this.db.execute(sql`insert into page_view (visit_id, url, title, at)
-            select x.visit_id, x.url, x.title, x.at from (values ${sql.join(
-              part.map((p, i) => sql`(${i}::int, ${p.visitId}, ${p.e.page.url}, ${p.e.page.title}, ${new Date(p.e.at).toISOString()}::timestamptz)`),
-              sql`, `,
-            )}) as x(ord, visit_id, url, title, at)
-            where exists (select 1 from visit v where v.id = x.visit_id)
-              and not exists (select 1 from page_view pv where pv.visit_id = x.visit_id and pv.at = x.at and pv.url = x.url)
-            order by x.ord`),
-      });
-    }
-    for (const part of chunks([...seen], CHUNK)) {
-      const rows = sql.join(part.map(([id, e]) => sql`(${id}, ${e.siteId}, ${e.visitorKey}, ${new Date(e.at).toISOString()}::timestamptz)`), sql`, `);
-      steps.push({
-        events: part.map(([, e]) => e),
-        run: async () => {
-          await this.db.execute(sql`update visit set last_seen_at = x.at from (values ${rows}) as x(id, site_id, visitor_key, at)
-            where visit.id = x.id and visit.last_seen_at < x.at`);
-          await this.db.execute(sql`update visitor set last_seen_at = x.at from (values ${rows}) as x(id, site_id, visitor_key, at)
-            where visitor.site_id = x.site_id and visitor.visitor_key = x.visitor_key and visitor.last_seen_at < x.at`);
-        },
-      });
-    }
-    for (const e of identities.values()) {
-      const set: Partial<typeof visitor.$inferInsert> = {};
-      if (e.name !== undefined) set.name = e.name;
-      if (e.email !== undefined) set.email = e.email;
-      steps.push({
-        events: [e],
-        run: () =>
-          this.db
-            .update(visitor)
-            .set({ ...set, attributes: sql`${visitor.attributes} || ${JSON.stringify(e.attributes ?? {})}::jsonb` })
-            .where(sql`${visitor.siteId} = ${e.siteId} and ${visitor.visitorKey} = ${e.visitorKey}`),
-      });
-    }
-    return steps;
-  }
-
-  /** New visits, then one upsert of their visitors; says what is stored about those visitors. */
-  private async writeVisits(part: [string, Extract<HistoryEvent, { kind: 'visit' }>][]): Promise<RecalledVisitor[]> {
-    const rows = part.map(([id, e]) => ({
-      id,
-      siteId: e.siteId,
-      visitorKey: e.visitorKey,
-      visitKey: e.visitKey,
-      startedAt: new Date(e.startedAt),
-      lastSeenAt: new Date(e.at),
-      landingUrl: e.landing.url,
-      referrer: e.referrer,
-      source: e.source,
-      utm: e.utm as Record<string, string>,
-      country: e.country,
-      deviceType: e.device.type,
-      browser: e.device.browser,
-      os: e.device.os,
-    }));
-    // Only visits not seen before (a server restart replays live ones) count as new visits.
-    const inserted = await this.db.insert(visit).values(rows).onConflictDoNothing().returning({ siteId: visit.siteId, visitorKey: visit.visitorKey, startedAt: visit.startedAt });
-    if (inserted.length === 0) return [];
-    const perVisitor = new Map<string, typeof visitor.$inferInsert>();
-    for (const v of inserted) {
-      const key = `${v.siteId}\n${v.visitorKey}`;
-      const cur = perVisitor.get(key);
-      if (cur) cur.visitCount = (cur.visitCount ?? 1) + 1;
-      else perVisitor.set(key, { siteId: v.siteId, visitorKey: v.visitorKey, firstSeenAt: v.startedAt, lastSeenAt: v.startedAt, visitCount: 1 });
-    }
-    const stored = await this.db
-      .insert(visitor)
-      .values([...perVisitor.values()])
-      .onConflictDoUpdate({
-        target: [visitor.siteId, visitor.visitorKey],
-        set: { visitCount: sql`${visitor.visitCount} + excluded.visit_count`, lastSeenAt: sql`greatest(${visitor.lastSeenAt}, excluded.last_seen_at)` },
-      })
-      .returning({ siteId: visitor.siteId, visitorKey: visitor.visitorKey, visitCount: visitor.visitCount, name: visitor.name, email: visitor.email, attributes: visitor.attributes });
-    return stored.map((r) => ({
-      siteId: r.siteId,
-      visitorKey: r.visitorKey,
-      visitCount: r.visitCount,
-      identity: { name: r.name ?? undefined, email: r.email ?? undefined, attributes: r.attributes },
-    }));
-  }
-}
-
-/**
- * Whether an error means the database could not be reached (retry later) rather than that it
- * refused the statement (retrying would fail again): node-postgres connection errors, and
- * PostgreSQL's connection-exception (08) and shutdown / crash (57P) classes.
- */
-export function isConnectionError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const e = err as Error & { code?: unknown; cause?: unknown };
-  const code = typeof e.code === 'string' ? e.code : '';
-  if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|ENOENT|EHOSTUNREACH|08...|57P0[1-3])$/.test(code)) return true;
-  if (/Connection terminated|connection timeout|Client has encountered a connection error|Connection ended|not queryable|Client was closed/i.test(e.message)) return true;
-  return e.cause !== undefined && e.cause !== err && isConnectionError(e.cause);
-}
-
-/** Rows per statement: well under PostgreSQL's 65,535 parameters at 14 columns. */
-const CHUNK = 500;
-
-function chunks<T>(list: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
 }
