@@ -1,69 +1,12 @@
 // The call state machine on a hand-driven clock: every transition, timeout, busy and refusal.
+// The visitor moving between pages or leaving is in call-book-navigation.test.ts.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CallBook, type CallClock, type CallEvent, type Party, type VisitorParty } from '../../server/calls/call-book';
-
-class ManualClock implements CallClock {
-  t = 1_000_000;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private seq = 0;
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number) => {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + ms, fn });
-    return id;
-  };
-  clearTimeout = (h: unknown) => void this.timers.delete(h as number);
-  advance(ms: number) {
-    const until = this.t + ms;
-    for (;;) {
-      const due = [...this.timers].filter(([, x]) => x.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.t = due[1].at;
-      due[1].fn();
-    }
-    this.t = until;
-  }
-  get pending() {
-    return this.timers.size;
-  }
-}
-
-const RING = 30_000;
-const CONNECT = 20_000;
-const GRACE = 10_000;
-
-const agentA = { userId: 'user-a', socketId: 'sa', name: 'Ana Lima' };
-const agentB = { userId: 'user-b', socketId: 'sb', name: 'Bo' };
-const tab1: VisitorParty = { siteId: 'site-1', visitorId: 'v1', tabId: 't1', socketId: 'vs1' };
-const tab2: VisitorParty = { ...tab1, tabId: 't2', socketId: 'vs2' };
-const A = (p = agentA): Party => ({ kind: 'agent', userId: p.userId, socketId: p.socketId });
-const V = (p: VisitorParty): Party => ({ kind: 'visitor', ...p });
-const AV = { audio: true, video: true };
+import type { CallBook, Party } from '../../server/calls/call-book';
+import { A, AV, CONNECT, RING, V, agentA, agentB, newCallBook, tab1, tab2, type CallBookFixture, type ManualClock } from '../support/call-book-fixture';
 
 describe('CallBook', () => {
-  let clock: ManualClock;
-  let events: CallEvent[];
-  let book: CallBook;
-  let ids: number;
-  const types = () => events.map((e) => e.type);
-  const lastEnd = () => {
-    const e = events.at(-1);
-    if (e?.type !== 'ended') throw new Error(`last event is ${e?.type}`);
-    return e.end;
-  };
-  const start = (agent = agentA, visitor = tab1) => {
-    const r = book.start({ siteId: visitor.siteId, visitorId: visitor.visitorId, video: true, company: 'Lumen', agent });
-    if (!r.ok) throw new Error(r.code);
-    return r.call;
-  };
-
-  beforeEach(() => {
-    clock = new ManualClock();
-    events = [];
-    ids = 0;
-    book = new CallBook({ ringTimeoutMs: RING, connectTimeoutMs: CONNECT, resumeGraceMs: GRACE, clock, newId: () => `call-${++ids}`, onEvent: (e) => events.push(e) });
-  });
+  let clock: ManualClock, book: CallBook, types: CallBookFixture['types'], lastEnd: CallBookFixture['lastEnd'], start: CallBookFixture['start'];
+  beforeEach(() => ({ clock, book, types, lastEnd, start } = newCallBook()));
 
   it('rings, is accepted, connects and ends on hang-up with its duration', () => {
     const call = start();
@@ -222,121 +165,6 @@ describe('CallBook', () => {
       expect(book.decline(call.id, stranger)).toMatchObject({ ok: false, code: 'forbidden' });
       expect(book.accept(call.id, stranger, AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
       expect(call.phase).toBe('ringing');
-    });
-  });
-
-  describe('visitor navigation and leaving', () => {
-    const connectedCall = () => {
-      const call = start();
-      book.accept(call.id, tab1, AV, []);
-      book.connected(call.id, V(tab1));
-      return call;
-    };
-
-    it('waits for the next page after call:navigating, then hands the call to it', () => {
-      const call = connectedCall();
-      expect(book.navigating(call.id, tab1).ok).toBe(true);
-      book.visitorSocketClosed('vs1', true);
-      expect(call.away).toBe(true);
-      expect(types().at(-1)).toBe('away');
-      // While away, nothing is relayed to the old socket.
-      expect(book.relay(call.id, A())).toMatchObject({ ok: false, code: 'invalid_state' });
-      expect(book.ofTab('site-1', 'v1', 't1')).toBe(call);
-      clock.advance(GRACE - 1);
-      const next = { ...tab1, socketId: 'vs1-next' };
-      expect(book.rejoin(call.id, next, call.resumeToken!, AV, []).ok).toBe(true);
-      expect(types().at(-1)).toBe('rejoined');
-      expect(book.relay(call.id, A())).toMatchObject({ ok: true, to: { socketId: 'vs1-next' } });
-      // The old socket has no say any more.
-      expect(book.relay(call.id, V(tab1))).toMatchObject({ ok: false, code: 'forbidden' });
-      expect(book.connected(call.id, V(next)).ok).toBe(true);
-      clock.advance(CONNECT * 3);
-      expect(call.phase).toBe('connected'); // the new peers connected: no timer left to end it...
-    });
-
-    it('...unless the new peers never connect', () => {
-      const call = connectedCall();
-      book.navigating(call.id, tab1);
-      book.visitorSocketClosed('vs1', true);
-      book.rejoin(call.id, { ...tab1, socketId: 'n' }, call.resumeToken!, AV, []);
-      clock.advance(CONNECT);
-      expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'connect_failed' });
-    });
-
-    it('ends the call once the grace period passes without the next page', () => {
-      const call = connectedCall();
-      book.navigating(call.id, tab1);
-      book.visitorSocketClosed('vs1', true);
-      clock.advance(GRACE);
-      expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'left', by: 'visitor' });
-      expect(book.rejoin(call.id, { ...tab1, socketId: 'late' }, call.resumeToken!, AV, [])).toMatchObject({ ok: false, code: 'gone' });
-    });
-
-    it('ends at once when the page closes its socket without navigating (tab closed)', () => {
-      connectedCall();
-      book.visitorSocketClosed('vs1', true);
-      expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'left', by: 'visitor' });
-    });
-
-    it('waits when the connection drops (network), not closed by the page', () => {
-      const call = connectedCall();
-      book.visitorSocketClosed('vs1', false);
-      expect(call.phase).toBe('connected');
-      expect(call.away).toBe(true);
-    });
-
-    it('lets the next page rejoin only with the resume token its tab got at accept', () => {
-      const call = connectedCall();
-      expect(call.resumeToken).toMatch(/^call-\d+$/);
-      book.navigating(call.id, tab1);
-      book.visitorSocketClosed('vs1', true);
-      // Someone who knows the visitor's and the tab's ids, but not the token, cannot take the call.
-      expect(book.rejoin(call.id, { ...tab1, socketId: 'thief' }, 'guessed-token', AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
-      expect(call.away).toBe(true);
-      expect(book.rejoin(call.id, { ...tab1, socketId: 'next' }, call.resumeToken!, AV, []).ok).toBe(true);
-    });
-
-    it('ignores a late "connected" from the previous page\'s peers while the visitor is away', () => {
-      const call = connectedCall();
-      book.visitorSocketClosed('vs1', false); // connection dropped
-      expect(book.connected(call.id, A()).ok).toBe(true);
-      clock.advance(GRACE);
-      expect(lastEnd()).toMatchObject({ reason: 'left', by: 'visitor' }); // the grace timer still ran
-    });
-
-    it('a hang-up from the tab in the call counts from whichever socket it arrives on', () => {
-      const call = connectedCall();
-      // The tab's socket was replaced (reconnect) before the server heard of the old one closing.
-      expect(book.hangup(call.id, V({ ...tab1, socketId: 'reconnected' })).ok).toBe(true);
-      expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'hangup', by: 'visitor' });
-    });
-
-    it('a decline from the tab in the call, after it answered, hangs up', () => {
-      const call = connectedCall();
-      expect(book.decline(call.id, tab1).ok).toBe(true);
-      expect(lastEnd()).toMatchObject({ outcome: 'answered', reason: 'hangup', by: 'visitor' });
-    });
-
-    it('lets only the same tab of the same visitor rejoin', () => {
-      const call = connectedCall();
-      book.navigating(call.id, tab1);
-      book.visitorSocketClosed('vs1', true);
-      expect(book.rejoin(call.id, { ...tab2, socketId: 'z' }, call.resumeToken!, AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
-      expect(book.rejoin(call.id, { ...tab1, visitorId: 'v2', socketId: 'z' }, call.resumeToken!, AV, [])).toMatchObject({ ok: false, code: 'forbidden' });
-      expect(call.away).toBe(true);
-    });
-
-    it('a closed socket of a tab that is not in the call changes nothing', () => {
-      const call = connectedCall();
-      book.visitorSocketClosed('vs2', true);
-      expect(call.phase).toBe('connected');
-      expect(call.away).toBe(false);
-    });
-
-    it('a ringing call for a visitor who left every tab is missed', () => {
-      start();
-      book.visitorGone('site-1', 'v1');
-      expect(lastEnd()).toMatchObject({ outcome: 'missed', reason: 'left', by: 'visitor' });
     });
   });
 
