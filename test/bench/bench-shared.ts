@@ -13,6 +13,25 @@ export const wall = (): number => performance.timeOrigin + performance.now();
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * The benchmarks' command lines: calls `on(flag, value)` for each `--flag value` or `--flag=value`
+ * argument; `value()` returns the inline value or takes the next argument.
+ */
+export function eachFlag(argv: readonly string[], on: (flag: string, value: () => string | undefined, arg: string) => void): void {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const [flag, inline] = a.includes('=') ? (a.split('=', 2) as [string, string]) : [a, undefined];
+    on(flag, () => inline ?? argv[++i], a);
+  }
+}
+
+/** A numeric option within [min, max] (underscores allowed: 10_000), or a clear error naming it. */
+export function numberFlag(name: string, v: string | undefined, min: number, max: number): number {
+  const n = Number(String(v).replace(/_/g, ''));
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number in [${min}, ${max}], got ${v}`);
+  return n;
+}
+
 export interface Summary {
   count: number;
   min: number;

@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAll } from './bench-proc';
-import { sleep } from './bench-shared';
+import { eachFlag, numberFlag, sleep } from './bench-shared';
 import { runFailover, type FailoverRun } from './cluster-failover';
 import { measurePresence } from './cluster-presence';
 import { save, type ReportOptions, type Results } from './cluster-report';
@@ -81,11 +81,7 @@ function parseArgs(argv: string[]): Options {
     maxMinutes: 60,
     out: path.join(here, 'results', 'cluster-latest.md'),
   };
-  const num = (name: string, v: string | undefined, min: number, max: number): number => {
-    const n = Number(String(v).replace(/_/g, ''));
-    if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number in [${min}, ${max}], got ${v}`);
-    return n;
-  };
+  const num = numberFlag;
   const ints: Record<string, [keyof Options, number, number]> = {
     '--processes': ['processes', 2, 8],
     '--single': ['single', 0, 60_000],
@@ -106,14 +102,11 @@ function parseArgs(argv: string[]): Options {
     '--failover-timeout-seconds': ['failoverTimeoutSeconds', 10, 600],
     '--max-minutes': ['maxMinutes', 1, 600],
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const [flag, inline] = a.includes('=') ? (a.split('=', 2) as [string, string]) : [a, undefined];
-    const val = () => inline ?? argv[++i];
+  eachFlag(argv, (flag, val, a) => {
     const spec = ints[flag];
     if (spec) {
       (o as unknown as Record<string, number>)[spec[0]] = num(flag.slice(2), val(), spec[1], spec[2]);
-      continue;
+      return;
     }
     if (flag === '--help' || flag === '-h') {
       console.log(HELP);
@@ -125,7 +118,7 @@ function parseArgs(argv: string[]): Options {
       o.only = v;
     } else if (flag === '--out') o.out = path.resolve(String(val()));
     else throw new Error(`unknown option ${a}\n${HELP}`);
-  }
+  });
   return o;
 }
 

@@ -1,6 +1,7 @@
 // Presence benchmark options: `npm run bench -- --help`.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eachFlag, numberFlag } from './bench-shared';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -61,15 +62,8 @@ export function parseArgs(argv: string[]): Options {
     maxMinutes: 20,
     out: path.join(here, 'results', 'presence-latest.md'),
   };
-  const num = (name: string, v: string | undefined, min: number, max: number): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number in [${min}, ${max}], got ${v}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    const [flag, inline] = a.includes('=') ? (a.split('=', 2) as [string, string]) : [a, undefined];
-    const val = () => inline ?? argv[++i];
+  const num = numberFlag;
+  eachFlag(argv, (flag, val, a) => {
     switch (flag) {
       case '--help':
       case '-h':
@@ -129,6 +123,6 @@ export function parseArgs(argv: string[]): Options {
       default:
         throw new Error(`unknown option ${a}\n${HELP}`);
     }
-  }
+  });
   return o;
 }
