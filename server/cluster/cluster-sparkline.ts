@@ -5,7 +5,6 @@
 import type { RedisClientType } from 'redis';
 import type { PresenceEngine } from '../presence/engine';
 import type { PresencePoint } from '../protocol';
-import type { AgentNamespace } from '../transport/io';
 import { pointsOf, slotOf } from './membership';
 
 /** A slot's point: the larger of the stored one and its visitor set's size now; returns it. */
@@ -28,8 +27,12 @@ export interface ClusterSparklineOptions {
   /** Slot length (the engine's sampling interval). */
   everyMs: number;
   samplesKept: number;
-  presence: PresenceEngine;
-  agents: AgentNamespace;
+  /** The visitors this process holds, per site. */
+  onlineIds: PresenceEngine['onlineIds'];
+  /** Sites with a dashboard watching on this process. */
+  watchedSites: () => string[];
+  /** Sends a slot's point to this process's dashboards of the site. */
+  sendPoint: (siteId: string, point: PresencePoint) => void;
   now: () => number;
   /** False while Redis is away: nothing is written, read or pushed then. */
   linkUp: () => boolean;
@@ -54,7 +57,7 @@ export function startClusterSparkline(o: ClusterSparklineOptions): ClusterSparkl
     if (!linkUp()) return [];
     const multi = pub.multi();
     const sites: string[] = [];
-    for (const { siteId, visitorIds } of o.presence.onlineIds()) {
+    for (const { siteId, visitorIds } of o.onlineIds()) {
       sites.push(siteId);
       // In parts, so one command never carries a huge site's whole list.
       for (let i = 0; i < visitorIds.length; i += 1000) multi.sAdd(slotSetKey(siteId, slot), visitorIds.slice(i, i + 1000));
@@ -79,28 +82,23 @@ export function startClusterSparkline(o: ClusterSparklineOptions): ClusterSparkl
     if (stale.length > 0) await pub.hDel(sparkKey(siteId), stale);
     return pointsOf(fields, every, from, to);
   };
-  const watchedSites = (): string[] => {
-    const out: string[] = [];
-    for (const [room, members] of o.agents.adapter.rooms) if (room.startsWith('site:') && members.size > 0) out.push(room.slice(5));
-    return out;
-  };
   // A slot nobody wrote had no visitors on any process when it was sampled: its point is zero.
   const pushPoints = async (slot: number) => {
     if (!linkUp()) return;
-    for (const siteId of watchedSites()) {
+    for (const siteId of o.watchedSites()) {
       const stored = await pub.hGet(sparkKey(siteId), String(slot));
-      o.agents.local.to(`site:${siteId}`).emit('presence:point', { siteId, point: { at: slot, count: stored ? Number(stored) : 0 } });
+      o.sendPoint(siteId, { at: slot, count: stored ? Number(stored) : 0 });
     }
   };
 
   let sampler: ReturnType<typeof setTimeout> | null = null;
-  /** The slot being sampled, until its point went out: a snapshot's history stops before it. */
-  let inFlight: number | null = null;
+  /** Slots being sampled, until their point went out: a snapshot's history stops before them. */
+  const inFlight = new Set<number>();
   const scheduleSample = () => {
     const next = slotOf(o.now(), every) + every;
     sampler = setTimeout(() => {
       const slot = slotOf(o.now(), every);
-      inFlight = slot;
+      inFlight.add(slot);
       writeCounts(slot)
         .then(async (sites) => {
           // Every process has added its visitors half-way through; the points are settled before they are pushed.
@@ -110,9 +108,7 @@ export function startClusterSparkline(o: ClusterSparklineOptions): ClusterSparkl
         })
         .then(() => pushPoints(slot))
         .catch((err: unknown) => o.log('cluster sparkline sample failed', err))
-        .finally(() => {
-          if (inFlight === slot) inFlight = null;
-        });
+        .finally(() => inFlight.delete(slot));
       scheduleSample();
     }, Math.max(0, next - o.now()) + 20);
     sampler.unref();
@@ -125,7 +121,8 @@ export function startClusterSparkline(o: ClusterSparklineOptions): ClusterSparkl
       // On a busy machine a slot's sampling can outlast PUSH_AFTER_MS: its point, unsettled, would
       // read as zero, so the history stops before it and the push brings it.
       let to = slotOf(o.now() - PUSH_AFTER_MS, every);
-      if (inFlight !== null && to >= inFlight) to = inFlight - every;
+      const oldest = Math.min(...inFlight);
+      if (to >= oldest) to = oldest - every;
       return readPoints(siteId, to);
     },
     stop: () => {

@@ -159,7 +159,22 @@ export async function connectRedisCluster(o: RedisClusterOptions): Promise<Clust
   const beater = setInterval(() => void beat(), heartbeatMs);
   beater.unref();
 
-  const sparkline = startClusterSparkline({ pub, prefix: PREFIX, everyMs: o.sampleEveryMs, samplesKept: o.samplesKept, presence: o.presence, agents: o.agents, now: o.now, linkUp, log: o.log });
+  const sparkline = startClusterSparkline({
+    pub,
+    prefix: PREFIX,
+    everyMs: o.sampleEveryMs,
+    samplesKept: o.samplesKept,
+    onlineIds: () => o.presence.onlineIds(),
+    watchedSites: () => {
+      const out: string[] = [];
+      for (const [room, members] of o.agents.adapter.rooms) if (room.startsWith('site:') && members.size > 0) out.push(room.slice(5));
+      return out;
+    },
+    sendPoint: (siteId, point) => o.agents.local.to(`site:${siteId}`).emit('presence:point', { siteId, point }),
+    now: o.now,
+    linkUp,
+    log: o.log,
+  });
 
   const locks: ClusterLocks = {
     claim: async (key, value, ttlMs) => (await pub.set(`${PREFIX}${key}`, value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } })) === 'OK',
