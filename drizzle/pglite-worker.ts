@@ -2,7 +2,9 @@
 // Why: PGlite runs queries and encodes results on the thread that calls it; in the server's main
 // thread that work sat between socket.io events and stretched chat latency. Here the main thread
 // talks to it exactly as to PostgreSQL (node-postgres), so both databases share one code path.
+import { existsSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
@@ -22,9 +24,20 @@ const { dataDir, socketPath } = workerData as PgliteWorkerData;
 const post = (m: PgliteWorkerMessage) => parentPort?.postMessage(m);
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/**
+ * Opens the database. A new data folder is initialised (initdb) first, in a WebAssembly memory of
+ * its own that PGlite keeps for as long as the instance lives: about 360 MB more RSS, for good.
+ * Closing once the folder is written and opening it again (about 0.2 s, on the first start only)
+ * leaves that behind.
+ */
+async function openPglite(dir: string | undefined): Promise<PGlite> {
+  if (!dir) return PGlite.create();
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) await (await PGlite.create(dir)).close();
+  return PGlite.create(dir);
+}
+
 async function main(): Promise<void> {
-  const db = dataDir ? new PGlite(dataDir) : new PGlite();
-  await db.waitReady;
+  const db = await openPglite(dataDir);
   // Every protocol message goes through one queue: PGlite is a single backend.
   let queue: Promise<void> = Promise.resolve();
   // Once the database is closed nothing may touch it (its WebAssembly memory is gone): the
