@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { loginDemo } from '../support/demo';
+import { watchedPage } from '../support/page-watch';
 import { Agent, ChatWidgetSession, POLL, sendFromPanel, setPicture, visitorIdOf, widget } from '../support/chat-widget';
 import { png, pngDataUrl } from '../support/png';
 
@@ -108,13 +109,7 @@ describe('chat widget on a page with a strict Content-Security-Policy', () => {
 
   it('shows a styled launcher and panel (no inline styles needed), nothing is blocked, and a message goes both ways', async () => {
     ctx = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await ctx.addInitScript(() => {
-      const seen: string[] = ((window as unknown as { __csp: string[] }).__csp = []);
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
-    });
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors, csp } = await watchedPage(ctx);
     await page.goto(`${shopUrl}/`);
     const id = await visitorIdOf(page);
     const w = widget(page);
@@ -152,7 +147,7 @@ describe('chat widget on a page with a strict Content-Security-Policy', () => {
     await expect.poll(() => session.agent.typing.some((t) => t.typing && t.from === 'visitor'), POLL).toBe(true);
     expect(session.agent.typing.every((t) => t.text === undefined)).toBe(true);
 
-    expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
+    expect(await csp()).toEqual([]);
     expect(errors).toEqual([]);
   });
 
@@ -163,19 +158,13 @@ describe('chat widget on a page with a strict Content-Security-Policy', () => {
     session.agent = await Agent.connect(session.app.url, cookie);
     const strict = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
-      await strict.addInitScript(() => {
-        const seen: string[] = ((window as unknown as { __csp: string[] }).__csp = []);
-        document.addEventListener('securitypolicyviolation', (e) => seen.push(e.violatedDirective));
-      });
-      const page = await strict.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
+      const { page, errors, csp } = await watchedPage(strict);
       await page.goto(`${shopUrl}/`);
       const w = widget(page);
       await expect.poll(() => w.launcher.isVisible(), POLL).toBe(true);
       await w.launcher.click();
       // It was tried (the page's policy refused it), then taken away: the initials show.
-      await expect.poll(() => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), POLL).toContain('img-src');
+      await expect.poll(async () => (await csp()).some((v) => v.startsWith('img-src ')), POLL).toBe(true);
       await expect.poll(() => page.locator('[data-testid=pl-chat-panel] .faces .face img').count(), POLL).toBe(0);
       expect(await page.locator('[data-testid=pl-chat-panel] .faces .face').first().textContent()).toMatch(/^[A-Z]{1,2}$/);
       expect(errors).toEqual([]);

@@ -12,6 +12,8 @@ import type { ChatMessage, ConversationSummary, LiveVisitor, PresenceDiff } from
 import { startApp, type AppProcess } from '../support/app-process';
 import { launchBrowser, MEDIA_ARGS } from '../support/browser';
 import { loginDemo } from '../support/demo';
+import { waitForVisitorId } from '../support/media';
+import { cspOf, watchedPage } from '../support/page-watch';
 import { agentSocket, connected, type AgentSocket } from '../support/server';
 import { startHostilePages, type HostilePages } from '../fixtures/hostile-pages';
 
@@ -76,26 +78,17 @@ describe('the snippet on hostile pages', () => {
     expect(seen).toEqual([]);
   });
 
+  const visitorIdOf = (page: Page): Promise<string> => waitForVisitorId(page, POLL.timeout);
+
   async function open(url: string, o: BrowserContextOptions & { before?: (page: Page) => Promise<void> } = {}): Promise<Page> {
     const { before, ...options } = o;
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
     contexts.push(ctx);
-    await ctx.addInitScript(() => {
-      const seen: string[] = ((window as unknown as { __csp: string[] }).__csp = []);
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
-    });
-    const page = await ctx.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page } = await watchedPage(ctx, errors);
     await before?.(page);
     await page.goto(url);
     return page;
   }
-
-  const visitorIdOf = async (page: Page): Promise<string> => {
-    let id = '';
-    await expect.poll(async () => (id = await page.evaluate(() => JSON.parse(localStorage.getItem('_porchlight') ?? '{}').v ?? '')), POLL).not.toBe('');
-    return id;
-  };
 
   /** The visitor's row in the agent's live table, once it shows `path`. */
   const appears = async (id: string, path: string): Promise<LiveVisitor> => {
@@ -180,7 +173,7 @@ describe('the snippet on hostile pages', () => {
     await t(page, 'pl-chat-close').click();
     await callAnswered(page, id);
     expect(await t(page, 'pl-call').evaluate((el) => getComputedStyle(el).borderRadius)).toBe('16px');
-    expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
+    expect(await cspOf(page)).toEqual([]);
     // Styles only from adopted stylesheets: no style attribute in the page or in the widget's shadow roots, no <style>, no inline script.
     const inline = await page.evaluate(() => {
       const roots: (Document | ShadowRoot)[] = [document, ...[...document.querySelectorAll('porchlight-launcher, porchlight-chat, porchlight-call')].map((h) => h.shadowRoot!)];

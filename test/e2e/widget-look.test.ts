@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApp, type AppProcess } from '../support/app-process';
 import { launchBrowser } from '../support/browser';
 import { loginDemo } from '../support/demo';
+import { watchedPage, type WatchedPage } from '../support/page-watch';
 import { agentSocket, connected, signUp, type Account } from '../support/server';
 import { DEMO_ACCOUNT } from '../../server/demo/seed';
 
@@ -38,18 +39,12 @@ describe('widget appearance and language', () => {
     return r.json.site as { id: string; publicKey: string };
   };
   /** A page of the shop with the snippet for `key`, watched for CSP violations and page errors. */
-  const visit = async (key: string, locale: string): Promise<{ page: Page; csp: () => Promise<string[]>; errors: string[] }> => {
+  const visit = async (key: string, locale: string): Promise<WatchedPage> => {
     const ctx = await browser.newContext({ viewport: VIEW, locale });
     contexts.push(ctx);
-    await ctx.addInitScript(() => {
-      const seen: string[] = ((window as unknown as { __csp: string[] }).__csp = []);
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
-    });
-    const page = await ctx.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${shopUrl}/?k=${encodeURIComponent(key)}`);
-    return { page, errors, csp: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp) };
+    const watched = await watchedPage(ctx);
+    await watched.page.goto(`${shopUrl}/?k=${encodeURIComponent(key)}`);
+    return watched;
   };
   const box = (page: Page, selector: string) =>
     page.locator(selector).evaluate((el) => {

@@ -7,6 +7,7 @@ import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-cor
 import type { ChatMessage, ConversationSummary } from '../../server/protocol';
 import { AppAndBrowser, ready } from './app-browser';
 import { loginDemo } from './demo';
+import { waitForVisitorId } from './media';
 import { agentSocket, connected, type AgentSocket } from './server';
 
 export const POLL = { timeout: 8000 };
@@ -54,11 +55,8 @@ export class Agent {
   }
 }
 
-export const visitorIdOf = async (page: Page): Promise<string> => {
-  let id = '';
-  await expect.poll(async () => (id = await page.evaluate(() => JSON.parse(localStorage.getItem('_porchlight') ?? '{}').v ?? '')), POLL).not.toBe('');
-  return id;
-};
+/** The visitor id the snippet stored on the page, once it has. */
+export const visitorIdOf = (page: Page): Promise<string> => waitForVisitorId(page, POLL.timeout);
 
 /** Sets the demo agent's picture as the Account page does (better-auth's update-user). */
 export async function setPicture(baseUrl: string, cookie: string, image: string | null): Promise<void> {
