@@ -1,21 +1,11 @@
 // The JSON shape of a site in the HTTP API and the props handed to client components.
-import type { WidgetLanguageSetting, WidgetSide } from '../../server/protocol/widget';
 import type { SiteRecord } from '../../server/sites/site-store';
 
-export interface SiteJson {
-  id: string;
-  name: string;
-  publicKey: string;
-  allowedOrigins: string[];
-  chatGreeting: string;
-  chatSneakPeek: boolean;
-  widgetAccent: string;
-  widgetSide: WidgetSide;
-  widgetOffset: number;
-  widgetLauncherText: string;
-  widgetLanguage: WidgetLanguageSetting;
-  createdAt: string;
-}
+/** The site as the dashboard sees it: no workspace id and no retired key; dates as ISO strings. */
+export type SiteJson = Pick<
+  SiteRecord,
+  'id' | 'name' | 'publicKey' | 'allowedOrigins' | 'chatGreeting' | 'chatSneakPeek' | 'widgetAccent' | 'widgetSide' | 'widgetOffset' | 'widgetLauncherText' | 'widgetLanguage'
+> & { createdAt: string };
 
 export function siteJson(s: SiteRecord): SiteJson {
   return {
